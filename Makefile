@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# Workbench for the "DMA mapping by physical address" patch series.
+# See README.md. Every target installs what it needs (apt) when missing.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help run check tree export build lint bisect matrix report clean distclean
+
+help:
+	@echo "make run       build the patched kernel, boot it on the iommu-strict"
+	@echo "               machine, report the DMA paths exercised (MACHINE=name)"
+	@echo "make check     setup + build + lint + every machine of the matrix"
+	@echo "make tree      build/linux: base commit (tag base) + one commit per patch"
+	@echo "make export    write base..HEAD of build/linux back to patches/"
+	@echo "make build     build the KUnit kernel into build/kunit"
+	@echo "make lint      checkpatch, kernel-doc, sparse and W=1 on the series"
+	@echo "make bisect    build after each patch; name the first that breaks"
+	@echo "make matrix    boot the built kernel on MACHINES (default: all)"
+
+run:
+	@$(S)/run.sh
+
+check:
+	@$(S)/check.sh
+
+tree:
+	@$(S)/tree.sh
+
+export:
+	@python3 $(S)/export.py
+
+build:
+	@$(S)/deps.sh && $(S)/build.sh
+
+lint: build
+	@python3 $(S)/lint.py
+
+bisect:
+	@$(S)/bisect.sh
+
+MACHINES ?= $(filter-out common,$(basename $(notdir $(wildcard machines/*.conf))))
+matrix:
+	@python3 $(S)/matrix.py run $(MACHINES)
+
+clean:
+	rm -rf build/kunit build/results build/bisect build/lint-base
+
+distclean:
+	rm -rf build

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the harness scripts. Source it, do not run it.
+
+# The base: Debian's packaged Linux 6.12 source. This is the one place the
+# tested version is pinned; scripts/deps.sh installs it (or a newer 6.12.y
+# the archive offers, with a note) when missing.
+BASE_PKG=linux-source-6.12
+BASE_VERSION=6.12.117-1~deb12u1
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+TREE=$BUILD/linux
+KUNIT_OUT=$BUILD/kunit
+KUNITCONFIG=$TOP/kunit/dma.kunitconfig
+MACHINE_DIR=$TOP/machines
+RESULTS=$BUILD/results
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_BASEDIR=$BUILD
+export CCACHE_NOHASHDIR=1
+JOBS=${JOBS:-$(nproc)}
+
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+note() { printf '==> %s\n' "$*" >&2; }
+
+kunit_py() {
+	python3 "$TREE/tools/testing/kunit/kunit.py" "$@"
+}

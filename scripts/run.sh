@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The main job: base + series -> built kernel -> booted on a q35 machine with
+# an emulated IOMMU and DMA devices -> a report of the DMA paths exercised.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+machine=${MACHINE:-iommu-strict}
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/tree.sh"
+note "building the kernel (build/kunit)"
+"$TOP/scripts/build.sh" >"$BUILD/build.log" 2>&1 ||
+	{ tail -40 "$BUILD/build.log"; die "build failed (build/build.log)"; }
+note "booting machine $machine"
+python3 "$TOP/scripts/matrix.py" --results "$RESULTS" run "$machine" \
+	>"$RESULTS/$machine.checks" || true
+echo
+status=0
+python3 "$TOP/scripts/matrix.py" --results "$RESULTS" report "$machine" || status=1
+if grep -q '^FAIL' "$RESULTS/$machine.checks"; then
+	echo
+	echo "Checks that failed on $machine:"
+	grep '^FAIL' "$RESULTS/$machine.checks"
+	status=1
+fi
+exit $status
