@@ -5,7 +5,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(gcc make flex bison bc libelf-dev libssl-dev sparse ccache cpio
-      busybox-static xz-utils python3 python3-ply git perl kmod rsync
+      busybox-static xz-utils python3 python3-ply python3-git git perl kmod rsync
       qemu-system-x86 qemu-system-data)
 
 missing=()

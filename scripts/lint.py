@@ -100,9 +100,14 @@ def normalize(lines, path):
     return out
 
 
-def new_warnings(now, before):
+def new_warnings(now, before, raw=()):
+    """The warnings in @now that @before does not have, as @raw shows them."""
     extra = now - before
-    return '\n'.join(sorted(extra.elements()))
+    if not extra:
+        return ''
+    shown = [line.strip() for line in raw
+             if any(w.split(':', 1)[1] in line for w in extra)]
+    return '\n'.join(shown or sorted(extra.elements()))
 
 
 def kernel_doc(files):
@@ -113,7 +118,8 @@ def kernel_doc(files):
             _, old = run(['perl', 'scripts/kernel-doc', '-none', '-Wall', path],
                          cwd=BASE_SRC)
             before = normalize(old.splitlines(), path)
-        extra = new_warnings(normalize(now.splitlines(), path), before)
+        extra = new_warnings(normalize(now.splitlines(), path), before,
+                             now.splitlines())
         result(not extra, f'lint/kernel-doc: {path}', extra)
 
 
@@ -147,7 +153,7 @@ def sparse_w1(files):
         before = collections.Counter()
         if os.path.exists(os.path.join(BASE_SRC, path)):
             _, before, _ = compile_warnings(BASE_SRC, BASE_OUT, path)
-        extra = new_warnings(now, before)
+        extra = new_warnings(now, before, log.splitlines())
         result(not extra, f'lint/sparse+W=1: {path}', extra)
 
 

@@ -11,7 +11,6 @@ machine=${MACHINE:-iommu-strict}
 note "building the kernel (build/kunit)"
 "$TOP/scripts/build.sh" >"$BUILD/build.log" 2>&1 ||
 	{ tail -40 "$BUILD/build.log"; die "build failed (build/build.log)"; }
-note "booting machine $machine"
 python3 "$TOP/scripts/matrix.py" --results "$RESULTS" run "$machine" \
 	>"$RESULTS/$machine.checks" || true
 echo
