@@ -19,6 +19,10 @@ RESULTS=$BUILD/results
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_BASEDIR=$BUILD
 export CCACHE_NOHASHDIR=1
+# Kbuild passes -fmacro-prefix-map=<absolute source path>/=; with the base
+# dir rewriting the source paths to relative ones it changes nothing in the
+# object, so leave it out of the hash: a clone elsewhere then hits the cache.
+export CCACHE_IGNOREOPTIONS="-fmacro-prefix-map=*"
 JOBS=${JOBS:-$(nproc)}
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
