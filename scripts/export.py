@@ -46,6 +46,10 @@ def main():
     if subprocess.run(['git', '-C', TREE, 'diff', '--quiet', 'HEAD'],
                       check=False).returncode:
         sys.exit('export: build/linux has uncommitted changes; commit them first')
+    if subprocess.run(['git', '-C', TREE, 'symbolic-ref', '-q', 'HEAD'],
+                      capture_output=True, check=False).returncode:
+        sys.exit('export: build/linux has a detached HEAD (is make bisect '
+                 'running?); check out your branch first')
     if not git('rev-list', 'base..HEAD').strip():
         sys.exit('export: no commits on top of base in build/linux')
     subject, blurb = old_cover()
