@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help run check tree export build lint bisect matrix report clean distclean
+.PHONY: help run check tree export build lint xbuild bisect matrix report clean distclean
 
 help:
 	@echo "make run       build the patched kernel, boot it on the iommu-strict"
@@ -13,8 +13,9 @@ help:
 	@echo "make check     setup + build + lint + every machine of the matrix"
 	@echo "make tree      build/linux: base commit (tag base) + one commit per patch"
 	@echo "make export    write base..HEAD of build/linux back to patches/"
-	@echo "make build     build the KUnit kernel into build/kunit"
+	@echo "make build     build the KUnit kernels (ARCHS=\"x86_64 arm64\")"
 	@echo "make lint      checkpatch, kernel-doc, sparse and W=1 on the series"
+	@echo "make xbuild    compile the touched objects for Xen, KMSAN, um, arm, arm64, ppc64"
 	@echo "make bisect    build after each patch; name the first that breaks"
 	@echo "make matrix    boot the built kernel on MACHINES (default: all)"
 
@@ -30,11 +31,15 @@ tree:
 export:
 	@python3 $(S)/export.py
 
+ARCHS ?= x86_64 arm64
 build:
-	@$(S)/deps.sh && $(S)/build.sh
+	@$(S)/deps.sh && $(S)/build.sh $(ARCHS)
 
-lint: build
-	@python3 $(S)/lint.py
+lint:
+	@$(S)/deps.sh && $(S)/build.sh x86_64 && python3 $(S)/lint.py
+
+xbuild:
+	@$(S)/deps.sh && $(S)/xbuild.sh
 
 bisect:
 	@$(S)/bisect.sh
@@ -44,7 +49,7 @@ matrix:
 	@python3 $(S)/matrix.py run $(MACHINES)
 
 clean:
-	rm -rf build/kunit build/results build/bisect build/lint-base
+	rm -rf build/kunit build/kunit-* build/results build/bisect build/lint-base build/xbuild
 
 distclean:
 	rm -rf build

@@ -24,13 +24,32 @@ step() {  # step NAME CMD...: one check that passes when CMD exits 0
 
 machines=${MACHINES:-$(cd "$MACHINE_DIR" && ls *.conf | sed 's/\.conf$//' | grep -vx common)}
 
-step setup/deps "$TOP/scripts/deps.sh" &&
-step setup/tree "$TOP/scripts/tree.sh" &&
-step build/kunit-kernel "$TOP/scripts/build.sh" && {
-	python3 "$TOP/scripts/lint.py" | record
-	# shellcheck disable=SC2086
-	python3 "$TOP/scripts/matrix.py" --results "$RESULTS" run $machines | record
+arch_of() {  # arch_of MACHINE: the "arch:" of machines/MACHINE.conf
+	sed -n 's/^arch:[[:space:]]*//p' "$MACHINE_DIR/$1.conf" | tail -1 |
+		grep . || echo x86_64
 }
+
+if step setup/deps "$TOP/scripts/deps.sh" &&
+   step setup/tree "$TOP/scripts/tree.sh"; then
+	built=
+	for arch in $ARCHS; do
+		step "build/kunit-kernel-$arch" "$TOP/scripts/build.sh" "$arch" &&
+			built="$built $arch"
+	done
+	case " $built " in *" x86_64 "*)
+		python3 "$TOP/scripts/lint.py" | record ;;
+	esac
+	# Boot only the machines whose kernel was just built: never a stale one.
+	run=()
+	for m in $machines; do
+		case " $built " in
+		*" $(arch_of "$m") "*) run+=("$m") ;;
+		*) echo "FAIL $m/kunit-results  [no $(arch_of "$m") kernel]" | record ;;
+		esac
+	done
+	[ ${#run[@]} -eq 0 ] ||
+		python3 "$TOP/scripts/matrix.py" --results "$RESULTS" run "${run[@]}" | record
+fi
 
 pass=$(grep -c '^PASS' "$lines")
 fail=$(grep -c '^FAIL' "$lines")

@@ -13,6 +13,8 @@ BUILD=$TOP/build
 TREE=$BUILD/linux
 KUNIT_OUT=$BUILD/kunit
 KUNITCONFIG=$TOP/kunit/dma.kunitconfig
+# Architectures of the matrix: one KUnit kernel each (see matrix_archs).
+ARCHS=${ARCHS:-x86_64 arm64}
 MACHINE_DIR=$TOP/machines
 RESULTS=$BUILD/results
 
@@ -27,6 +29,22 @@ JOBS=${JOBS:-$(nproc)}
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 note() { printf '==> %s\n' "$*" >&2; }
+
+# kunit_out ARCH: where the KUnit kernel of ARCH is built.
+kunit_out() {
+	if [ "$1" = x86_64 ]; then echo "$KUNIT_OUT"; else echo "$KUNIT_OUT-$1"; fi
+}
+
+# cross_prefix ARCH: the Debian cross compiler prefix for ARCH ("" = native).
+cross_prefix() {
+	case $1 in
+	x86_64) echo "" ;;
+	arm64) echo aarch64-linux-gnu- ;;
+	arm) echo arm-linux-gnueabihf- ;;
+	powerpc) echo powerpc64le-linux-gnu- ;;
+	*) die "no cross compiler known for $1" ;;
+	esac
+}
 
 kunit_py() {
 	python3 "$TREE/tools/testing/kunit/kunit.py" "$@"

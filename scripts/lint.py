@@ -8,6 +8,8 @@
 - scripts/kernel-doc -none -Wall on every file the series touches, sparse
   (C=2) and W=1 on every touched C file the KUnit kernel builds: no warning
   that the same file at the base does not already have.
+- scripts/xbuild.sh: the touched objects compile for Xen, KMSAN (clang),
+  !HAS_DMA (um), 32-bit arm with highmem, arm64 and powerpc64.
 
 Needs build/linux (make tree) and a built build/kunit (make build).
 """
@@ -157,6 +159,20 @@ def sparse_w1(files):
         result(not extra, f'lint/sparse+W=1: {path}', extra)
 
 
+def xbuild():
+    """Compile coverage in other configurations: one line each."""
+    global failed
+    proc = subprocess.run([os.path.join(TOP, 'scripts', 'xbuild.sh')],
+                          capture_output=True, text=True, check=False)
+    lines = [line for line in proc.stdout.splitlines()
+             if line.startswith(('PASS ', 'FAIL '))]
+    for line in lines:
+        failed += line.startswith('FAIL ')
+        print(line, flush=True)
+    if proc.returncode and not any(line.startswith('FAIL ') for line in lines):
+        result(False, 'lint/xbuild', proc.stderr[-2000:])
+
+
 def base_worktree():
     base = git('rev-parse', 'base').strip()
     if os.path.isdir(BASE_SRC):
@@ -177,6 +193,7 @@ def main():
     base_worktree()
     kernel_doc(files)
     sparse_w1(files)
+    xbuild()
     return 1 if failed else 0
 
 

@@ -5,8 +5,10 @@
   matrix.py run [--results DIR] MACHINE...   boot, judge, print one line a check
   matrix.py report MACHINE                   readable report of a finished run
 
-A machine is machines/NAME.conf plus machines/common.conf: "qemu:" and
-"kernel:" lines give QEMU and kernel arguments, "expect:"/"reject:" lines
+A machine is machines/NAME.conf plus machines/common.conf: "arch:" names
+the architecture whose KUnit kernel it boots (default x86_64; built by
+scripts/build.sh ARCH), "qemu:" and "kernel:" lines give QEMU and kernel
+arguments, "expect:"/"reject:" lines
 are regular expressions that must (not) match the kernel log, "must-pass:"
 lines are suite.case globs that must pass (not skip) on that machine.
 
@@ -27,7 +29,7 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TREE = os.path.join(TOP, 'build', 'linux')
 KUNIT_OUT = os.path.join(TOP, 'build', 'kunit')
-KUNITCONFIG = os.path.join(TOP, 'kunit', 'dma.kunitconfig')
+KUNITCONFIGS = os.path.join(TOP, 'kunit')
 MACHINES = os.path.join(TOP, 'machines')
 KUNIT_PY = os.path.join(TREE, 'tools', 'testing', 'kunit', 'kunit.py')
 
@@ -36,12 +38,21 @@ KUNIT_PY = os.path.join(TREE, 'tools', 'testing', 'kunit', 'kunit.py')
 # are provoked on purpose by test cases and allowed.
 BAD_LOG = re.compile(r'WARNING:|BUG:|UBSAN:|Kernel panic|Oops|'
                      r'general protection fault|INFO: task .* blocked|'
-                     r'qemu: hardware error|DMAR: \[DMA (Read|Write)|fault from EP')
+                     r'qemu: hardware error|DMAR: \[DMA (Read|Write)|fault from EP|'
+                     r'arm-smmu-v3 .*: event 0x[0-9a-f]+ received')
 DMA_DEBUG_ERR = re.compile(r'WARNING: .* at (\S*/)?kernel/dma/debug\.c:|'
                            r'DMA-API: .*(out of memory|disabling)')
 # An IOMMU fault is allowed only on a page a case announced beforehand.
+# SMMUv3 prints an event as raw words; the third holds the input address.
 FAULT_EXPECTED = re.compile(r'expect an IOMMU write fault at (0x[0-9a-f]+)')
 FAULT_ADDR = re.compile(r'(?:fault addr|fault from EP \d+ at) (0x[0-9a-f]+)')
+SMMU_EVENT = re.compile(r'arm-smmu-v3 .*: event 0x[0-9a-f]+ received')
+SMMU_WORD = re.compile(r'arm-smmu-v3 .*:\s+(0x[0-9a-f]{16})\s*$')
+# A dma-debug report (a WARNING in kernel/dma/debug.c) is allowed only
+# right after a case announced it; the case itself checks dma-debug's
+# error count, and the last case that nothing else was counted.
+DEBUG_EXPECTED = re.compile(r'expect a dma-debug error: ')
+DEBUG_WARNING = re.compile(r'WARNING: .* at (\S*/)?kernel/dma/debug\.c:')
 DMA_PATH = re.compile(r'# (\w+): dma-path=(\w+) dev=(\S+) bytes=(\d+)')
 
 
@@ -67,27 +78,82 @@ def expected_warnings():
                 if line.strip() and not line.startswith('#')]
 
 
+def fault_addr(log, i):
+    """The address of an IOMMU fault reported at log[i], or None."""
+    m = FAULT_ADDR.search(log[i])
+    if m:
+        return int(m.group(1), 16)
+    if SMMU_EVENT.search(log[i]):
+        # the event's words follow, maybe with other lines in between
+        words = []
+        for line in log[i + 1:i + 16]:
+            if SMMU_EVENT.search(line):
+                break
+            m = SMMU_WORD.search(line)
+            if m:
+                words.append(int(m.group(1), 16))
+        if len(words) >= 3:
+            return words[2]
+    return None
+
+
+def unannounced_debug_warnings(log):
+    """Indexes of the dma-debug WARNINGs no case announced just before."""
+    pending, bad = 0, []
+    for i, line in enumerate(log):
+        if DEBUG_EXPECTED.search(line):
+            pending += 1
+        elif DEBUG_WARNING.search(line):
+            if pending:
+                pending -= 1
+            else:
+                bad.append(i)
+    return bad
+
+
 def bad_lines(log):
     """Kernel log lines that fail a run: see BAD_LOG."""
     allowed = expected_warnings()
     pages = {int(m.group(1), 16) >> 12 for line in log
              for m in [FAULT_EXPECTED.search(line)] if m}
+    debug_bad = unannounced_debug_warnings(log)
     bad = []
-    for line in log:
+    for i, line in enumerate(log):
         if not BAD_LOG.search(line) or any(a.search(line) for a in allowed):
             continue
-        fault = FAULT_ADDR.search(line)
-        if fault and int(fault.group(1), 16) >> 12 in pages:
+        if DEBUG_WARNING.search(line) and i not in debug_bad:
+            continue
+        addr = fault_addr(log, i)
+        if addr is not None and addr >> 12 in pages:
             continue
         bad.append(line)
     return bad
 
 
+def debug_errors(log):
+    """dma-debug errors that fail a run."""
+    return [log[i] for i in unannounced_debug_warnings(log)] + \
+        [line for line in log if DMA_DEBUG_ERR.search(line) and
+         not DEBUG_WARNING.search(line)]
+
+
+def arch_of(conf):
+    return (conf['arch'] or ['x86_64'])[-1]
+
+
+def kunit_out(arch):
+    """Build directory of an architecture's kernel: see scripts/lib.sh."""
+    return KUNIT_OUT if arch == 'x86_64' else KUNIT_OUT + '-' + arch
+
+
 def boot(name, results):
     conf = read_conf(name)
+    arch = arch_of(conf)
     log = os.path.join(results, name + '.log')
-    cmd = [sys.executable, KUNIT_PY, 'exec', '--arch=x86_64',
-           '--build_dir=' + KUNIT_OUT, '--kunitconfig=' + KUNITCONFIG,
+    cmd = [sys.executable, KUNIT_PY, 'exec', '--arch=' + arch,
+           '--build_dir=' + kunit_out(arch),
+           '--kunitconfig=' + os.path.join(KUNITCONFIGS, 'dma.kunitconfig'),
+           '--kunitconfig=' + os.path.join(KUNITCONFIGS, arch + '.kunitconfig'),
            '--raw_output=all', '--timeout=900']
     cmd += ['--qemu_args=' + a for a in conf['qemu']]
     cmd += ['--kernel_args=' + a for a in conf['kernel']]
@@ -141,7 +207,7 @@ def judge(name, results):
             f'{name}/{case}', status
 
     bad = bad_lines(log)
-    dbg = [line for line in log if DMA_DEBUG_ERR.search(line)]
+    dbg = debug_errors(log)
     yield ('FAIL' if dbg else 'PASS'), f'{name}/dma-debug-clean', \
         '; '.join(dbg[:3])
     yield ('FAIL' if bad else 'PASS'), f'{name}/kernel-log-clean', \
@@ -203,11 +269,13 @@ def cmd_report(args):
             entry[2].add(m.group(3))
     policy = next((line.split('] ', 1)[-1] for line in log
                    if 'TLB invalidation policy' in line), 'no IOMMU DMA domain')
-    dbg = [line for line in log if DMA_DEBUG_ERR.search(line)]
+    dbg = debug_errors(log)
     bad = bad_lines(log)
 
     print(f'DMA paths exercised on machine "{name}"')
-    print(f'  kernel: {" ".join(read_conf(name)["kernel"])}')
+    conf = read_conf(name)
+    print(f'  arch:   {arch_of(conf)}, QEMU {" ".join(conf["qemu"])}')
+    print(f'  kernel: {" ".join(conf["kernel"])}')
     print(f'  iommu:  {policy.strip().removeprefix("iommu: ")}')
     print()
     print(f'  {"path":<9} {"mappings":>8} {"bytes moved":>12}  devices')
