@@ -11,18 +11,22 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# NAME|ARCH|COMPILER|BASE CONFIG|scripts/config ARGS|OPTIONS THAT MUST BE y|OBJECTS
+# NAME|ARCH|COMPILER|BASE CONFIG|scripts/config ARGS|OPTIONS|OBJECTS
+#
+# OPTIONS must be y after olddefconfig ("!NAME": must not be set). OBJECTS
+# are directories (all of their enabled objects) or objects that the
+# configuration enables.
 #
 # COMPILER "gcc" means the ARCH's Debian (cross) gcc, "clang" the host clang.
 configs=(
 	# Xen PV dom0: swiotlb-xen implements dma_map_ops on top of swiotlb
-	"x86_64-xen|x86_64|gcc|defconfig|-e HYPERVISOR_GUEST -e PARAVIRT -e XEN -e XEN_PV -e XEN_DOM0 -e SWIOTLB_XEN -e XEN_PCIDEV_FRONTEND|XEN SWIOTLB_XEN|kernel/dma/ drivers/xen/swiotlb-xen.o drivers/xen/grant-dma-ops.o drivers/iommu/dma-iommu.o arch/x86/kernel/pci-dma.o"
+	"x86_64-xen|x86_64|gcc|defconfig|-e HYPERVISOR_GUEST -e PARAVIRT -e XEN -e XEN_PV -e XEN_DOM0 -e SWIOTLB_XEN -e XEN_PCIDEV_FRONTEND|XEN SWIOTLB_XEN|kernel/dma/ drivers/xen/swiotlb-xen.o drivers/iommu/dma-iommu.o arch/x86/kernel/pci-dma.o"
 	# KMSAN needs clang: kmsan_handle_dma() and its callers
 	"x86_64-kmsan|x86_64|clang|defconfig|-e DEBUG_KERNEL -d KASAN -d KCSAN -e KMSAN -e VIRTIO -e VIRTIO_PCI|KMSAN|kernel/dma/ mm/kmsan/ drivers/virtio/virtio_ring.o"
 	# no DMA at all: the !CONFIG_HAS_DMA stubs, through a user of the API
-	"um-nodma|um|gcc|defconfig|-d UML_DMA_EMULATION -e VIRTIO_UML|VIRTIO_UML|drivers/virtio/virtio_ring.o lib/scatterlist.o"
+	"um-nodma|um|gcc|defconfig|-d UML_DMA_EMULATION -e VIRTIO_UML|!HAS_DMA VIRTIO_UML|drivers/virtio/virtio_ring.o lib/scatterlist.o"
 	# 32-bit with highmem and 64-bit physical addresses (LPAE)
-	"arm-highmem|arm|gcc|multi_v7_defconfig|-e HIGHMEM -e ARM_LPAE|HIGHMEM ARM_LPAE|kernel/dma/ arch/arm/mm/dma-mapping.o drivers/iommu/dma-iommu.o"
+	"arm-highmem|arm|gcc|multi_v7_defconfig|-e HIGHMEM -e ARM_LPAE|HIGHMEM ARM_LPAE|kernel/dma/ arch/arm/mm/dma-mapping.o drivers/virtio/virtio_ring.o"
 	# arm64 with Xen and the SMMUs
 	"arm64|arm64|gcc|defconfig|-e XEN|XEN SWIOTLB_XEN|kernel/dma/ drivers/xen/swiotlb-xen.o drivers/iommu/dma-iommu.o arch/arm64/mm/dma-mapping.o"
 	# powerpc64 pseries: arch_dma_map_phys_direct() and the ppc IOMMU ops
@@ -47,13 +51,19 @@ xbuild() {  # xbuild CONFIG-LINE
 		make -s -C "$TREE" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" \
 			CC="ccache $cc" HOSTCC="ccache gcc" "$@"
 	}
-	kmake "$base" &&
+	kmake "$base" || return 1
+	if [ -n "$args" ]; then
 		# shellcheck disable=SC2086
-		"$TREE/scripts/config" --file "$out/.config" $args &&
-		kmake olddefconfig || return 1
+		"$TREE/scripts/config" --file "$out/.config" $args || return 1
+	fi
+	kmake olddefconfig || return 1
 	for o in $musts; do
-		grep -qx "CONFIG_$o=y" "$out/.config" ||
-			{ echo "CONFIG_$o did not stick in $name"; return 1; }
+		case $o in
+		!*) ! grep -q "^CONFIG_${o#!}=" "$out/.config" ||
+			{ echo "CONFIG_${o#!} is set in $name"; return 1; } ;;
+		*) grep -qx "CONFIG_$o=y" "$out/.config" ||
+			{ echo "CONFIG_$o did not stick in $name"; return 1; } ;;
+		esac
 	done
 	# shellcheck disable=SC2086
 	kmake -j"$JOBS" prepare $objs || return 1
@@ -79,7 +89,7 @@ for line in "${configs[@]}"; do
 		[ "$warns" -eq 0 ] || msg="  ($warns compiler warnings: $log)"
 		echo "PASS xbuild/$name$msg"
 	else
-		echo "FAIL xbuild/$name  [$(grep -m1 -E 'error|did not|not built' "$log")]"
+		echo "FAIL xbuild/$name  [$(grep -m1 -E 'error|did not|not built|is set' "$log")]"
 		status=1
 	fi
 done
