@@ -6,10 +6,13 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 machine=${MACHINE:-iommu-strict}
+[ -f "$MACHINE_DIR/$machine.conf" ] || die "no machine $machine (see machines/*.conf)"
 "$TOP/scripts/deps.sh"
 "$TOP/scripts/tree.sh"
-note "building the kernel (build/kunit)"
-"$TOP/scripts/build.sh" >"$BUILD/build.log" 2>&1 ||
+arch=$(sed -n 's/^arch:[[:space:]]*//p' "$MACHINE_DIR/$machine.conf" | tail -1)
+arch=${arch:-x86_64}
+note "building the $arch kernel ($(kunit_out "$arch"))"
+"$TOP/scripts/build.sh" "$arch" >"$BUILD/build.log" 2>&1 ||
 	{ tail -40 "$BUILD/build.log"; die "build failed (build/build.log)"; }
 python3 "$TOP/scripts/matrix.py" --results "$RESULTS" run "$machine" \
 	>"$RESULTS/$machine.checks" || true
