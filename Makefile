@@ -31,9 +31,8 @@ tree:
 export:
 	@python3 $(S)/export.py
 
-ARCHS ?= x86_64 arm64
 build:
-	@$(S)/deps.sh && $(S)/build.sh $(ARCHS)
+	@$(S)/deps.sh && . $(S)/lib.sh && $(S)/build.sh $$ARCHS
 
 lint:
 	@$(S)/deps.sh && $(S)/build.sh x86_64 && python3 $(S)/lint.py

@@ -24,11 +24,6 @@ step() {  # step NAME CMD...: one check that passes when CMD exits 0
 
 machines=${MACHINES:-$(cd "$MACHINE_DIR" && ls *.conf | sed 's/\.conf$//' | grep -vx common)}
 
-arch_of() {  # arch_of MACHINE: the "arch:" of machines/MACHINE.conf
-	sed -n 's/^arch:[[:space:]]*//p' "$MACHINE_DIR/$1.conf" | tail -1 |
-		grep . || echo x86_64
-}
-
 if step setup/deps "$TOP/scripts/deps.sh" &&
    step setup/tree "$TOP/scripts/tree.sh"; then
 	built=
@@ -43,8 +38,8 @@ if step setup/deps "$TOP/scripts/deps.sh" &&
 	run=()
 	for m in $machines; do
 		case " $built " in
-		*" $(arch_of "$m") "*) run+=("$m") ;;
-		*) echo "FAIL $m/kunit-results  [no $(arch_of "$m") kernel]" | record ;;
+		*" $(machine_arch "$m") "*) run+=("$m") ;;
+		*) echo "FAIL $m/kunit-results  [no $(machine_arch "$m") kernel]" | record ;;
 		esac
 	done
 	[ ${#run[@]} -eq 0 ] ||

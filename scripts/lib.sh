@@ -13,7 +13,7 @@ BUILD=$TOP/build
 TREE=$BUILD/linux
 KUNIT_OUT=$BUILD/kunit
 KUNITCONFIG=$TOP/kunit/dma.kunitconfig
-# Architectures of the matrix: one KUnit kernel each (see matrix_archs).
+# Architectures of the matrix: one KUnit kernel each (scripts/build.sh).
 ARCHS=${ARCHS:-x86_64 arm64}
 MACHINE_DIR=$TOP/machines
 RESULTS=$BUILD/results
@@ -44,6 +44,12 @@ cross_prefix() {
 	powerpc) echo powerpc64le-linux-gnu- ;;
 	*) die "no cross compiler known for $1" ;;
 	esac
+}
+
+# machine_arch MACHINE: the "arch:" of machines/MACHINE.conf (default x86_64).
+machine_arch() {
+	sed -n 's/^arch:[[:space:]]*//p' "$MACHINE_DIR/$1.conf" | tail -1 |
+		grep . || echo x86_64
 }
 
 kunit_py() {

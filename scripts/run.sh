@@ -9,8 +9,7 @@ machine=${MACHINE:-iommu-strict}
 [ -f "$MACHINE_DIR/$machine.conf" ] || die "no machine $machine (see machines/*.conf)"
 "$TOP/scripts/deps.sh"
 "$TOP/scripts/tree.sh"
-arch=$(sed -n 's/^arch:[[:space:]]*//p' "$MACHINE_DIR/$machine.conf" | tail -1)
-arch=${arch:-x86_64}
+arch=$(machine_arch "$machine")
 note "building the $arch kernel ($(kunit_out "$arch"))"
 "$TOP/scripts/build.sh" "$arch" >"$BUILD/build.log" 2>&1 ||
 	{ tail -40 "$BUILD/build.log"; die "build failed (build/build.log)"; }
