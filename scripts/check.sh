@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # The tests: set up, build, lint, and boot every machine of the matrix.
 # Prints one PASS/FAIL/SKIP line a check and ends with "N passed, N failed".
+# Every step's exit status is a check of its own.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# Nothing an earlier run left may be read as a result of this one.
+rm -rf -- "$RESULTS"
 mkdir -p "$RESULTS"
 lines=$RESULTS/check.txt
 : >"$lines"
@@ -16,23 +19,60 @@ step() {  # step NAME CMD...: one check that passes when CMD exits 0
 	if "$@" >"$log" 2>&1; then
 		echo "PASS $name" | record
 	else
-		echo "FAIL $name" | record
+		echo "FAIL $name  [exit $?]" | record
 		tail -40 "$log" | sed 's/^/    /'
 		return 1
 	fi
 }
+checks() {  # checks NAME CMD...: CMD prints checks; its exit status is one more
+	local name=$1 status
+	shift
+	"$@" | record
+	status=${PIPESTATUS[0]}
+	if [ "$status" -eq 0 ]; then
+		echo "PASS $name" | record
+	else
+		echo "FAIL $name  [exit $status]" | record
+	fi
+}
+# An architecture the KUnit kernels are built for: a kunitconfig and a
+# compiler (lib.sh's cross_prefix).
+kunit_arch() { [ -f "$TOP/kunit/$1.kunitconfig" ] && (cross_prefix "$1") >/dev/null 2>&1; }
 
-machines=${MACHINES:-$(cd "$MACHINE_DIR" && ls *.conf | sed 's/\.conf$//' | grep -vx common)}
+kernels=
+for arch in $ARCHS; do
+	if kunit_arch "$arch"; then
+		kernels="$kernels $arch"
+	else
+		echo "FAIL build/kunit-kernel-$arch  [unknown arch $arch: no kunit/$arch.kunitconfig or no compiler in lib.sh]" | record
+	fi
+done
+machines=
+for m in ${MACHINES:-$(cd "$MACHINE_DIR" && ls *.conf | sed 's/\.conf$//' | grep -vx common)}; do
+	if [ "$m" = common ]; then
+		echo "FAIL $m/config  [machines/common.conf is what every machine has, not a machine]" | record
+	elif [ -f "$MACHINE_DIR/$m.conf" ]; then
+		machines="$machines $m"
+	else
+		echo "FAIL $m/config  [unknown machine $m: no machines/$m.conf]" | record
+	fi
+done
 
-if step setup/deps "$TOP/scripts/deps.sh" &&
-   step setup/tree "$TOP/scripts/tree.sh"; then
+ready=
+if step setup/deps "$TOP/scripts/deps.sh"; then
+	# the judge itself, before anything it judges
+	step harness/selftest python3 "$TOP/scripts/test_matrix.py"
+	step setup/tree "$TOP/scripts/tree.sh" && ready=1
+fi
+if [ -n "$ready" ]; then
 	built=
-	for arch in $ARCHS; do
+	for arch in $kernels; do
 		step "build/kunit-kernel-$arch" "$TOP/scripts/build.sh" "$arch" &&
 			built="$built $arch"
 	done
-	case " $built " in *" x86_64 "*)
-		python3 "$TOP/scripts/lint.py" | record ;;
+	case " $built " in
+	*" x86_64 "*) checks lint python3 "$TOP/scripts/lint.py" ;;
+	*) echo "SKIP lint  [no x86_64 kernel]" | record ;;
 	esac
 	# Boot only the machines whose kernel was just built: never a stale one.
 	run=()
@@ -43,7 +83,7 @@ if step setup/deps "$TOP/scripts/deps.sh" &&
 		esac
 	done
 	[ ${#run[@]} -eq 0 ] ||
-		python3 "$TOP/scripts/matrix.py" --results "$RESULTS" run "${run[@]}" | record
+		checks matrix python3 "$TOP/scripts/matrix.py" --results "$RESULTS" run "${run[@]}"
 fi
 
 pass=$(grep -c '^PASS' "$lines")

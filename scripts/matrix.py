@@ -10,7 +10,8 @@ the architecture whose KUnit kernel it boots (default x86_64; built by
 scripts/build.sh ARCH), "qemu:" and "kernel:" lines give QEMU and kernel
 arguments, "expect:"/"reject:" lines
 are regular expressions that must (not) match the kernel log, "must-pass:"
-lines are suite.case globs that must pass (not skip) on that machine.
+lines are suite.case globs that must pass (not skip) on that machine. Any
+other key fails the machine.
 
 The kernel runs through the kernel's own tools/testing/kunit/kunit.py
 ("exec", then "parse --json"). Every judged item prints as
@@ -23,6 +24,7 @@ import fnmatch
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -31,51 +33,214 @@ TREE = os.path.join(TOP, 'build', 'linux')
 KUNIT_OUT = os.path.join(TOP, 'build', 'kunit')
 KUNITCONFIGS = os.path.join(TOP, 'kunit')
 MACHINES = os.path.join(TOP, 'machines')
+EXPECTED_WARNINGS = os.path.join(MACHINES, 'expected-warnings')
 KUNIT_PY = os.path.join(TREE, 'tools', 'testing', 'kunit', 'kunit.py')
+CONF_KEYS = ('arch', 'qemu', 'kernel', 'expect', 'reject', 'must-pass')
+# kunit.py's own timeout for the kernel, and ours for kunit.py itself.
+KUNIT_TIMEOUT = 900
+EXEC_TIMEOUT = KUNIT_TIMEOUT + 300
 
-# Kernel log lines that mean the kernel itself went wrong (sanitizers,
-# lockdep, WARN/BUG, crashes). WARNINGs listed in machines/expected-warnings
-# are provoked on purpose by test cases and allowed.
-BAD_LOG = re.compile(r'WARNING:|BUG:|UBSAN:|Kernel panic|Oops|'
-                     r'general protection fault|INFO: task .* blocked|'
-                     r'qemu: hardware error|DMAR: \[DMA (Read|Write)|fault from EP|'
-                     r'arm-smmu-v3 .*: event 0x[0-9a-f]+ received')
-DMA_DEBUG_ERR = re.compile(r'WARNING: .* at (\S*/)?kernel/dma/debug\.c:|'
-                           r'DMA-API: .*(out of memory|disabling)')
+# Kernel log lines that mean the kernel itself went wrong, by detector; the
+# first that matches names the problem. Only a plain WARNING (WARN_LINE)
+# can be allowed (machines/expected-warnings), a dma-debug report only
+# when announced, an IOMMU fault only on an announced page.
+DETECTORS = [(kind, re.compile(rx)) for kind, rx in (
+    ('hung task', r'INFO: task .* blocked for more than'),
+    ('soft lockup', r'watchdog: BUG: soft lockup'),
+    ('hard lockup', r'Watchdog detected hard LOCKUP'),
+    ('RCU stall', r'INFO: .*detected .*stall|self-detected stall'),
+    ('lockdep', r'WARNING: possible circular locking dependency|'
+     r'WARNING: possible recursive locking|'
+     r'INFO: trying to register non-static key|'
+     r'WARNING: inconsistent lock state|'
+     r'BUG: sleeping function called from invalid context|'
+     r'WARNING: suspicious RCU usage|'
+     r'WARNING: possible irq lock inversion|'
+     r'WARNING: \S+-safe -> \S+-unsafe lock order|'
+     r'WARNING: bad unlock balance|WARNING: held lock freed|'
+     r'BUG: MAX_\w+ too low'),
+    # lockdep and dma-debug switching themselves off hide later reports
+    ('lockdep disabled', r'Disabling lock debugging due to kernel taint'),
+    ('dma-debug disabled', r'DMA-API: .*(out of memory|disabl|'
+     r'but only \d+ allocated)'),
+    ('KASAN', r'BUG: KASAN'),
+    ('UBSAN', r'UBSAN:'),
+    ('KFENCE', r'BUG: KFENCE'),
+    ('panic', r'Kernel panic'),
+    ('oops', r'Oops|general protection fault|Unable to handle kernel|'
+     r'kernel BUG at'),
+    ('dma-debug error', r'WARNING: .* at (\S*/)?kernel/dma/debug\.c:'),
+    ('IOMMU fault', r'DMAR: \[DMA (Read|Write)|fault from EP|'
+     r'arm-smmu-v3 .*: event 0x[0-9a-f]+ received'),
+    ('QEMU error', r'qemu: hardware error'),
+    ('BUG', r'BUG:'),
+    ('WARNING', r'WARNING:'),
+)]
+WARN_LINE = re.compile(r'WARNING: CPU: \d+ PID: \d+ at ')
+CUT_HERE = '[ cut here ]'
 # An IOMMU fault is allowed only on a page a case announced beforehand.
 # SMMUv3 prints an event as raw words; the third holds the input address.
 FAULT_EXPECTED = re.compile(r'expect an IOMMU write fault at (0x[0-9a-f]+)')
 FAULT_ADDR = re.compile(r'(?:fault addr|fault from EP \d+ at) (0x[0-9a-f]+)')
 SMMU_EVENT = re.compile(r'arm-smmu-v3 .*: event 0x[0-9a-f]+ received')
 SMMU_WORD = re.compile(r'arm-smmu-v3 .*:\s+(0x[0-9a-f]{16})\s*$')
-# A dma-debug report (a WARNING in kernel/dma/debug.c) is allowed only
-# right after a case announced it; the case itself checks dma-debug's
-# error count, and the last case that nothing else was counted.
-DEBUG_EXPECTED = re.compile(r'expect a dma-debug error: ')
-DEBUG_WARNING = re.compile(r'WARNING: .* at (\S*/)?kernel/dma/debug\.c:')
+# A dma-debug report (a WARNING in kernel/dma/debug.c) is allowed only in
+# the case that announced it just before, with the announced text in its
+# message; the case itself checks dma-debug's error count, and the last
+# case that nothing else was counted.
+DEBUG_EXPECTED = re.compile(r'expect a dma-debug error: (.*?)\s*$')
 DMA_PATH = re.compile(r'# (\w+): dma-path=(\w+) dev=(\S+) bytes=(\d+)')
+# KTAP as KUnit prints it, after the printk timestamp; kunit.py's timeout.
+TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\](\[\s*[CT]\d+\])? ?')
+KTAP_HEADER = re.compile(r'^\s*# Subtest: (.*?)\s*$')
+KTAP_PLAN = re.compile(r'^\s*1\.\.(\d+)\s*$')
+KTAP_RESULT = re.compile(r'^\s*(ok|not ok) \d+ (?:- )?([^#]*?)\s*(#.*)?$')
+KTAP_LINE = re.compile(r'^\s*(#|(not )?ok \d)')
+KUNIT_TIMED_OUT = re.compile(r"^Command '.*' timed out after [\d.]+ seconds")
+
+
+class ConfigError(Exception):
+    pass
 
 
 def read_conf(name):
+    """The settings of a machine; ConfigError if it is not a valid one."""
     conf = collections.defaultdict(list)
+    if name == 'common' or '/' in name:
+        raise ConfigError(f'no machine {name}')
     for fname in ('common.conf', name + '.conf'):
         path = os.path.join(MACHINES, fname)
         if not os.path.exists(path):
-            sys.exit(f'matrix: no machine {name} ({path})')
+            raise ConfigError(f'no machine {name} (no machines/{fname})')
         with open(path) as f:
-            for line in f:
+            for n, line in enumerate(f, 1):
                 line = line.strip()
                 if not line or line.startswith('#'):
                     continue
-                key, _, val = line.partition(':')
-                conf[key.strip()].append(val.strip())
+                key, colon, val = line.partition(':')
+                key, val = key.strip(), val.strip()
+                where = f'machines/{fname}:{n}'
+                if not colon or key not in CONF_KEYS:
+                    raise ConfigError(f'{where}: unknown key "{key}" '
+                                      f'(known: {", ".join(CONF_KEYS)})')
+                if key in ('expect', 'reject'):
+                    try:
+                        re.compile(val)
+                    except re.error as e:
+                        raise ConfigError(f'{where}: bad regex: {e}')
+                conf[key].append(val)
+    arch = arch_of(conf)
+    if not os.path.exists(os.path.join(KUNITCONFIGS, arch + '.kunitconfig')):
+        raise ConfigError(f'unknown arch "{arch}" '
+                          f'(no kunit/{arch}.kunitconfig)')
     return conf
 
 
-def expected_warnings():
-    with open(os.path.join(MACHINES, 'expected-warnings')) as f:
-        return [re.compile(line.strip()) for line in f
-                if line.strip() and not line.startswith('#')]
+def expected_warnings(path=EXPECTED_WARNINGS):
+    """[(case glob, regex)] from machines/expected-warnings; ValueError if
+    a line is not "suite.case-glob | regex"."""
+    out = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith('#'):
+                continue
+            glob, sep, rx = line.partition(' | ')
+            glob, rx = glob.strip(), rx.strip()
+            if not sep or '.' not in glob or not rx:
+                raise ValueError(f'{path}:{n}: not "suite.case-glob | regex"')
+            try:
+                out.append((glob, re.compile(rx)))
+            except re.error as e:
+                raise ValueError(f'{path}:{n}: bad regex: {e}')
+    return out
+
+
+def strip_ts(line):
+    return TIMESTAMP.sub('', line, count=1)
+
+
+def ktap(log):
+    """Follow KUnit's output. Returns (owner, progress): owner[i] is the
+    "suite.case" log[i] belongs to (the case whose result line comes next
+    within the current suite: KUnit prints nothing when a case starts), or
+    None outside any case; progress says how far the run got."""
+    owner = [None] * len(log)
+    stack = []          # open "# Subtest:" blocks: [name, plan, done, last]
+    pending = []        # lines waiting for the result line of their case
+    prog = {'plan': None, 'suites': 0, 'last': None, 'suite': None,
+            'done': 0, 'suite_plan': None}
+
+    def settle(who):
+        for j in pending:
+            owner[j] = who
+        pending.clear()
+
+    for i, raw in enumerate(log):
+        line = strip_ts(raw)
+        pending.append(i)
+        m = KTAP_HEADER.match(line)
+        if m:
+            if not stack:
+                settle(None)
+            stack.append([m.group(1), None, 0, None])
+            continue
+        m = KTAP_PLAN.match(line)
+        if m:
+            if not stack:
+                prog['plan'] = int(m.group(1))
+            elif stack[-1][1] is None:
+                stack[-1][1] = int(m.group(1))
+            continue
+        m = KTAP_RESULT.match(line)
+        if not m or not stack:
+            continue
+        name = m.group(2)
+        if name == stack[-1][0]:
+            # the end of a block: a suite, or a parameterised case
+            stack.pop()
+            if not stack:
+                prog['suites'] += 1
+                continue
+        else:
+            # a case, or one parameter of a parameterised case
+            stack[-1][2] += 1
+            stack[-1][3] = name
+        suite = stack[0]
+        case = stack[1][0] if len(stack) > 1 else name
+        settle(f'{suite[0]}.{case}')
+        if len(stack) == 1:
+            prog['last'] = f'{suite[0]}.{case}'
+            prog.update(suite=suite[0], done=suite[2], suite_plan=suite[1])
+    if stack:
+        prog['open'] = stack[0][0]
+    return owner, prog
+
+
+def incomplete(log, prog):
+    """Why the KUnit run did not finish its plan, or None if it did."""
+    timed_out = any(KUNIT_TIMED_OUT.search(line) for line in log)
+    if prog['plan'] is None:
+        why = 'no KUnit test plan (the kernel did not boot or KUnit did ' \
+              'not start)'
+    elif prog['suites'] >= prog['plan'] and 'open' not in prog and \
+            not timed_out:
+        return None
+    elif prog.get('open') and prog['suite'] != prog['open']:
+        why = f'hung in {prog["open"]} before its first case finished'
+        if prog['last']:
+            why += f' (last case that finished: {prog["last"]})'
+    elif prog['last']:
+        why = f'hung after {prog["last"]}'
+        if prog.get('open'):
+            why += f' (case {prog["done"]} of {prog["suite_plan"]})'
+        else:
+            why += f' (suite {prog["suites"]} of {prog["plan"]} finished)'
+    else:
+        why = f'hung before the first case finished ' \
+              f'({prog["suites"]} of {prog["plan"]} suites)'
+    return why + ('; kunit.py timed out' if timed_out else
+                  '; the log ends before the KUnit plan completes')
 
 
 def fault_addr(log, i):
@@ -97,44 +262,60 @@ def fault_addr(log, i):
     return None
 
 
-def unannounced_debug_warnings(log):
-    """Indexes of the dma-debug WARNINGs no case announced just before."""
-    pending, bad = 0, []
+def warning_text(log, i):
+    """The lines that report the WARNING at log[i]: from the line before
+    its "[ cut here ]" (dev_err() + WARN_ON()) through the line after it
+    (the message of a WARN() on architectures that print it there), but
+    not KUnit's own lines (a case's announcement is no kernel message)."""
+    start = i - 1
+    for j in range(i - 1, max(i - 8, -1), -1):
+        if CUT_HERE in log[j]:
+            start = j - 1
+            break
+        if WARN_LINE.search(log[j]) or '---[ end trace' in log[j]:
+            break
+    return [line for line in log[max(start, 0):i + 2]
+            if not KTAP_LINE.match(strip_ts(line))]
+
+
+def detector(line):
+    return next((kind for kind, rx in DETECTORS if rx.search(line)), None)
+
+
+def problems(log, allowed):
+    """[(kind, line, case)] for the kernel log lines that fail a run: see
+    DETECTORS. allowed: expected_warnings()."""
+    owner, _ = ktap(log)
+    pages, debug_pending, out = set(), [], []
     for i, line in enumerate(log):
-        if DEBUG_EXPECTED.search(line):
-            pending += 1
-        elif DEBUG_WARNING.search(line):
-            if pending:
-                pending -= 1
-            else:
-                bad.append(i)
-    return bad
-
-
-def bad_lines(log):
-    """Kernel log lines that fail a run: see BAD_LOG."""
-    allowed = expected_warnings()
-    pages = {int(m.group(1), 16) >> 12 for line in log
-             for m in [FAULT_EXPECTED.search(line)] if m}
-    debug_bad = unannounced_debug_warnings(log)
-    bad = []
-    for i, line in enumerate(log):
-        if not BAD_LOG.search(line) or any(a.search(line) for a in allowed):
+        m = FAULT_EXPECTED.search(line)
+        if m:
+            pages.add(int(m.group(1), 16) >> 12)
+        m = DEBUG_EXPECTED.search(line)
+        if m:
+            debug_pending.append((owner[i], m.group(1)))
             continue
-        if DEBUG_WARNING.search(line) and i not in debug_bad:
+        kind = detector(line)
+        if kind is None:
             continue
-        addr = fault_addr(log, i)
-        if addr is not None and addr >> 12 in pages:
-            continue
-        bad.append(line)
-    return bad
-
-
-def debug_errors(log):
-    """dma-debug errors that fail a run."""
-    return [log[i] for i in unannounced_debug_warnings(log)] + \
-        [line for line in log if DMA_DEBUG_ERR.search(line) and
-         not DEBUG_WARNING.search(line)]
+        if kind == 'dma-debug error':
+            text = warning_text(log, i)
+            hit = next((p for p in debug_pending if p[0] == owner[i] and
+                        any(p[1] in t for t in text)), None)
+            if hit:
+                debug_pending.remove(hit)
+                continue
+        elif kind == 'IOMMU fault':
+            addr = fault_addr(log, i)
+            if addr is not None and addr >> 12 in pages:
+                continue
+        elif kind == 'WARNING' and WARN_LINE.search(line) and owner[i]:
+            text = warning_text(log, i)
+            if any(fnmatch.fnmatchcase(owner[i], glob) and
+                   any(rx.search(t) for t in text) for glob, rx in allowed):
+                continue
+        out.append((kind, strip_ts(line).strip(), owner[i]))
+    return out
 
 
 def arch_of(conf):
@@ -146,24 +327,60 @@ def kunit_out(arch):
     return KUNIT_OUT if arch == 'x86_64' else KUNIT_OUT + '-' + arch
 
 
-def boot(name, results):
-    conf = read_conf(name)
+def boot(name, conf, results):
+    """Run kunit.py exec, then parse. The old results of the machine go
+    first. Returns {"exec": status, "parse": status}: an exit code, or why
+    the step did not finish."""
     arch = arch_of(conf)
     log = os.path.join(results, name + '.log')
+    for ext in ('.log', '.json'):
+        if os.path.exists(os.path.join(results, name + ext)):
+            os.remove(os.path.join(results, name + ext))
     cmd = [sys.executable, KUNIT_PY, 'exec', '--arch=' + arch,
            '--build_dir=' + kunit_out(arch),
            '--kunitconfig=' + os.path.join(KUNITCONFIGS, 'dma.kunitconfig'),
            '--kunitconfig=' + os.path.join(KUNITCONFIGS, arch + '.kunitconfig'),
-           '--raw_output=all', '--timeout=900']
+           '--raw_output=all', f'--timeout={KUNIT_TIMEOUT}']
     cmd += ['--qemu_args=' + a for a in conf['qemu']]
     cmd += ['--kernel_args=' + a for a in conf['kernel']]
+    status = {}
     with open(log, 'w') as f:
-        subprocess.run(cmd, cwd=TREE, stdout=f, stderr=subprocess.STDOUT,
-                       check=False)
-    subprocess.run([sys.executable, KUNIT_PY, 'parse',
-                    '--json=' + os.path.join(results, name + '.json'), log],
-                   cwd=TREE, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False)
+        try:
+            # its own session: a timeout kills QEMU along with kunit.py
+            p = subprocess.Popen(cmd, cwd=TREE, stdout=f,
+                                 stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+            try:
+                status['exec'] = p.wait(timeout=EXEC_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+                status['exec'] = f'timed out after {EXEC_TIMEOUT} s'
+        except OSError as e:
+            status['exec'] = str(e)
+    try:
+        status['parse'] = subprocess.run(
+            [sys.executable, KUNIT_PY, 'parse',
+             '--json=' + os.path.join(results, name + '.json'), log],
+            cwd=TREE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            check=False, timeout=300).returncode
+    except subprocess.TimeoutExpired:
+        status['parse'] = 'timed out after 300 s'
+    except OSError as e:
+        status['parse'] = str(e)
+    return status
+
+
+def step_failures(status, cases):
+    """Yield (what, detail) for the kunit.py steps that failed. parse exits
+    1 when a case failed: that case already fails the run."""
+    for step, st in sorted(status.items()):
+        if st == 0:
+            continue
+        if step == 'parse' and st == 1 and \
+                any(s not in ('PASS', 'SKIP') for s in cases.values()):
+            continue
+        yield f'kunit-{step}', f'exit {st}' if isinstance(st, int) else st
 
 
 def cases_of(results, name):
@@ -177,7 +394,8 @@ def cases_of(results, name):
 
     def walk(group, prefix):
         for case in group.get('test_cases', []):
-            out[prefix + case['name']] = case['status']
+            # kunit.py names a case it expected but never saw ''
+            out[prefix + (case['name'] or '(missing)')] = case['status']
         for sub in group.get('sub_groups', []):
             walk(sub, sub['name'] + '.')
     walk(top, '')
@@ -193,25 +411,42 @@ def read_log(results, name):
         return []
 
 
-def judge(name, results):
-    """Yield (status, what, detail) for one finished machine run."""
-    conf = read_conf(name)
+def judge_log(name, log, allowed):
+    """Yield (status, what, detail) for what the kernel log shows."""
+    _, prog = ktap(log)
+    why = incomplete(log, prog)
+    yield ('FAIL' if why else 'PASS'), f'{name}/kunit-complete', why or ''
+    found = collections.defaultdict(list)
+    for kind, line, case in problems(log, allowed):
+        found[kind].append(f'{line} (in {case or "no case"})')
+    for kind, lines in found.items():
+        more = f'; {len(lines) - 2} more' if len(lines) > 2 else ''
+        yield 'FAIL', f'{name}/kernel: {kind}', '; '.join(lines[:2]) + more
+    if not found:
+        yield 'PASS', f'{name}/kernel-log-clean', ''
+
+
+def judge(name, results, conf, status=None):
+    """Yield (status, what, detail) for one finished machine run; status:
+    what boot() returned."""
     cases = cases_of(results, name)
     log = read_log(results, name)
     text = '\n'.join(log)
 
+    for what, problem in step_failures(status or {}, cases):
+        yield 'FAIL', f'{name}/{what}', problem
     if not cases:
         yield 'FAIL', f'{name}/kunit-results', 'no KUnit results (boot failed?)'
     for case, status in sorted(cases.items()):
         yield {'PASS': 'PASS', 'SKIP': 'SKIP'}.get(status, 'FAIL'), \
             f'{name}/{case}', status
 
-    bad = bad_lines(log)
-    dbg = debug_errors(log)
-    yield ('FAIL' if dbg else 'PASS'), f'{name}/dma-debug-clean', \
-        '; '.join(dbg[:3])
-    yield ('FAIL' if bad else 'PASS'), f'{name}/kernel-log-clean', \
-        '; '.join(bad[:3])
+    try:
+        allowed = expected_warnings()
+    except (OSError, ValueError) as e:
+        yield 'FAIL', f'{name}/expected-warnings', str(e)
+        allowed = []
+    yield from judge_log(name, log, allowed)
 
     for rx in conf['expect']:
         ok = re.search(rx, text)
@@ -228,18 +463,29 @@ def judge(name, results):
             ', '.join(bad_cases) or ('' if hit else 'no such case')
 
 
+def show(status, what, detail):
+    print(f'{status} {what}' + (f'  [{detail}]' if detail and
+                                status != 'PASS' else ''), flush=True)
+
+
 def cmd_run(args):
+    # kunit.py runs in the kernel tree: paths must not be relative
+    args.results = os.path.abspath(args.results)
     os.makedirs(args.results, exist_ok=True)
     seen = collections.defaultdict(set)
     failed = 0
     for name in args.machines:
-        read_conf(name)
+        try:
+            conf = read_conf(name)
+        except ConfigError as e:
+            failed += 1
+            show('FAIL', f'{name}/config', str(e))
+            continue
         print(f'==> booting machine {name}', file=sys.stderr, flush=True)
-        boot(name, args.results)
-        for status, what, detail in judge(name, args.results):
+        steps = boot(name, conf, args.results)
+        for status, what, detail in judge(name, args.results, conf, steps):
             failed += status == 'FAIL'
-            print(f'{status} {what}' + (f'  [{detail}]' if detail and
-                                        status != 'PASS' else ''), flush=True)
+            show(status, what, detail)
         for case, status in cases_of(args.results, name).items():
             seen[case].add(status)
     if len(args.machines) > 1:
@@ -248,13 +494,14 @@ def cmd_run(args):
         for case, statuses in sorted(seen.items()):
             ok = 'PASS' in statuses
             failed += not ok
-            print(f'{"PASS" if ok else "FAIL"} matrix/runs-somewhere: {case}'
-                  + ('' if ok else f'  [{",".join(sorted(statuses))}]'))
+            show('PASS' if ok else 'FAIL', f'matrix/runs-somewhere: {case}',
+                 ','.join(sorted(statuses)))
     return 1 if failed else 0
 
 
 def cmd_report(args):
     name = args.machine
+    conf = read_conf(name)
     cases = cases_of(args.results, name)
     log = read_log(args.results, name)
     counts = collections.Counter(cases.values())
@@ -269,11 +516,15 @@ def cmd_report(args):
             entry[2].add(m.group(3))
     policy = next((line.split('] ', 1)[-1] for line in log
                    if 'TLB invalidation policy' in line), 'no IOMMU DMA domain')
-    dbg = debug_errors(log)
-    bad = bad_lines(log)
+    try:
+        found = problems(log, expected_warnings())
+    except ValueError as e:
+        found = [('expected-warnings', str(e), None)]
+    dbg = [p for p in found if p[0].startswith('dma-debug')]
+    bad = [p for p in found if not p[0].startswith('dma-debug')]
+    why = incomplete(log, ktap(log)[1])
 
     print(f'DMA paths exercised on machine "{name}"')
-    conf = read_conf(name)
     print(f'  arch:   {arch_of(conf)}, QEMU {" ".join(conf["qemu"])}')
     print(f'  kernel: {" ".join(conf["kernel"])}')
     print(f'  iommu:  {policy.strip().removeprefix("iommu: ")}')
@@ -288,16 +539,18 @@ def cmd_report(args):
     print(f'  KUnit: {counts["PASS"]} passed, '
           f'{sum(v for k, v in counts.items() if k not in ("PASS", "SKIP"))}'
           f' failed, {counts["SKIP"]} skipped')
+    if why:
+        print(f'  KUnit run incomplete: {why}')
     for case, status in sorted(cases.items()):
         if status != 'PASS':
             print(f'    {status:<5} {case}')
     print(f'  dma-debug errors: {len(dbg)}')
     print(f'  unexpected kernel warnings/bugs: {len(bad)}')
-    for line in (dbg + bad)[:5]:
-        print(f'    {line.strip()}')
+    for kind, line, case in (dbg + bad)[:5]:
+        print(f'    {kind}: {line} (in {case or "no case"})')
     print(f'  full log: {os.path.join(args.results, name + ".log")}')
     ok = (cases and all(s in ('PASS', 'SKIP') for s in cases.values())
-          and not dbg and not bad)
+          and not found and not why)
     return 0 if ok else 1
 
 
@@ -311,7 +564,10 @@ def main():
     rep = sub.add_parser('report')
     rep.add_argument('machine')
     args = parser.parse_args()
-    return cmd_run(args) if args.cmd == 'run' else cmd_report(args)
+    try:
+        return cmd_run(args) if args.cmd == 'run' else cmd_report(args)
+    except ConfigError as e:
+        sys.exit(f'matrix: {e}')
 
 
 if __name__ == '__main__':
