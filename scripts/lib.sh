@@ -5,7 +5,7 @@
 # tested version is pinned; scripts/deps.sh installs it (or a newer 6.12.y
 # the archive offers, with a note) when missing.
 BASE_PKG=linux-source-6.12
-BASE_VERSION=6.12.117-1~deb12u1
+BASE_VERSION=6.12.118-1~deb12u1
 BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
