@@ -5,12 +5,15 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help run check tree export build lint xbuild bisect matrix report clean distclean
+.PHONY: help run check check-all mutants tree export build lint xbuild bisect matrix report clean distclean
 
 help:
 	@echo "make run       build the patched kernel, boot it on the iommu-strict"
 	@echo "               machine, report the DMA paths exercised (MACHINE=name)"
 	@echo "make check     setup + build + lint + every machine of the matrix"
+	@echo "make mutants   mutation testing: apply each mutant of mutants/, rebuild, boot"
+	@echo "               its machines; the suite must kill all (MUTANTS=\"NN-name ...\")"
+	@echo "make check-all make check, then make mutants"
 	@echo "make tree      build/linux: base commit (tag base) + one commit per patch"
 	@echo "make export    write base..HEAD of build/linux back to patches/"
 	@echo "make build     build the KUnit kernels (ARCHS=\"x86_64 arm64\")"
@@ -24,6 +27,13 @@ run:
 
 check:
 	@$(S)/check.sh
+
+# Mutants need a green suite: a case that already fails proves nothing.
+check-all:
+	@$(S)/check.sh && $(S)/mutants.sh
+
+mutants:
+	@$(S)/deps.sh && $(S)/mutants.sh $(MUTANTS)
 
 tree:
 	@$(S)/tree.sh
