@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import matrix  # noqa: E402
 
 DIRECT = ['direct_map_single', 'direct_map_resource_beyond_mask',
-          'phys_map_page_refuses_mmio', 'bad_input_zero_size',
+          'phys_map_page_refuses_mmio', 'alloc_refuses_mmio',
           'bad_input_wrapping', 'debug_catches_sync_mmio',
           'debug_catches_wrong_unmap']
 PCI = ['edu_map_single', 'edu_map_sg', 'edu_unmap_blocks_dma',
@@ -70,8 +70,7 @@ MASK = warn('kernel/dma/direct.h:120 dma_map_phys+0x1a4/0x5c0',
             'kunit kunit-dev: DMA addr 0x0000001000000000+4096 overflow '
             '(mask ffffffff, bus limit 0).')
 MMIO_PAGE = warn('kernel/dma/mapping.c:284 dma_map_page_attrs+0x5/0x9')
-BAD_INPUT = warn('kernel/dma/mapping.c:217 dma_map_phys+0x1a4/0x5c0',
-                 'kunit kunit-dev: bad DMA mapping of 0 bytes at 0x1234000')
+ALLOC_MMIO = warn('kernel/dma/mapping.c:712 dma_alloc_attrs+0x1a4/0x5c0')
 OTHER = warn('mm/slub.c:100 kfree+0x1/0x2', 'something else went wrong')
 
 
@@ -100,8 +99,7 @@ def test_clean_and_allowed():
     # every expected warning, in its own case
     log = kunit_log({'direct_map_resource_beyond_mask': MASK,
                      'phys_map_page_refuses_mmio': MMIO_PAGE,
-                     'bad_input_zero_size': BAD_INPUT,
-                     'edu_bad_input': BAD_INPUT})
+                     'alloc_refuses_mmio': ALLOC_MMIO})
     assert kinds(log) == [], matrix.problems(log, ALLOWED)
     # the old form: dev_err_once() with the message, then WARN_ON_ONCE()
     old = ['kunit kunit-dev: DMA addr 0x0000001000000000+4096 overflow '
@@ -110,23 +108,23 @@ def test_clean_and_allowed():
     assert kinds(kunit_log({'direct_map_resource_beyond_mask': old})) == []
     # the ownership of lines: the case whose result comes next
     owner, _ = matrix.ktap(log)
-    i = next(i for i, line in enumerate(log) if 'bad DMA mapping' in line)
-    assert owner[i] == 'dma_mapping_direct.bad_input_zero_size', owner[i]
+    i = next(i for i, line in enumerate(log) if 'dma_alloc_attrs' in line)
+    assert owner[i] == 'dma_mapping_direct.alloc_refuses_mmio', owner[i]
     assert owner[0] is None and owner[-1] is None
 
 
 def test_warnings_bounded_to_case_and_text():
     # the right message in the wrong case, before any case, after the run
-    assert kinds(kunit_log({'direct_map_single': BAD_INPUT})) == ['WARNING']
+    assert kinds(kunit_log({'direct_map_single': ALLOC_MMIO})) == ['WARNING']
     assert kinds(kunit_log({'edu_map_single': MASK})) == ['WARNING']
-    assert kinds(kunit_log(before=BAD_INPUT)) == ['WARNING']
-    assert kinds(kunit_log(after=BAD_INPUT)) == ['WARNING']
+    assert kinds(kunit_log(before=ALLOC_MMIO)) == ['WARNING']
+    assert kinds(kunit_log(after=ALLOC_MMIO)) == ['WARNING']
     # the right case, another message or another WARN
-    assert kinds(kunit_log({'bad_input_zero_size': OTHER})) == ['WARNING']
+    assert kinds(kunit_log({'alloc_refuses_mmio': OTHER})) == ['WARNING']
     assert kinds(kunit_log({'phys_map_page_refuses_mmio': MASK})) == \
         ['WARNING']
     # one warning allowed, a second one in the same case is not
-    assert kinds(kunit_log({'bad_input_wrapping': BAD_INPUT + OTHER})) == \
+    assert kinds(kunit_log({'alloc_refuses_mmio': ALLOC_MMIO + OTHER})) == \
         ['WARNING']
 
 
@@ -149,7 +147,7 @@ def test_expected_warnings_file():
             f.write('a.b* | x | y\n')
         [(glob, rx)] = matrix.expected_warnings(path)
         assert glob == 'a.b*' and rx.pattern == 'x | y'
-    assert len(ALLOWED) == 4
+    assert len(ALLOWED) == 3
 
 
 DETECTED = {
@@ -203,11 +201,11 @@ def test_detectors():
     for kind, line in list(DETECTED.items()) + MORE:
         assert matrix.detector(line) == kind, (line, matrix.detector(line))
         # fails the run inside a case and outside of any case
-        assert kinds(kunit_log({'bad_input_zero_size': [line]}), []) == [kind]
+        assert kinds(kunit_log({'alloc_refuses_mmio': [line]}), []) == [kind]
         assert kinds(kunit_log(before=[line]), []) == [kind]
         # no entry of expected-warnings allows it, but a plain WARNING
         if kind != 'WARNING':
-            log = kunit_log({'bad_input_zero_size': [line]})
+            log = kunit_log({'alloc_refuses_mmio': [line]})
             assert kinds(log, allow_all) == [kind], (kind, kinds(log))
     # an allow-all entry allows a plain WARNING inside a case only
     assert kinds(kunit_log({'edu_map_sg': OTHER}), allow_all) == []
@@ -291,11 +289,11 @@ def test_hangs():
     # skips and parameterised cases complete normally
     assert complete(kunit_log(skip=('edu_map_sg',))) is None
     param = ['        KTAP version 1', '        # Subtest: edu_map_sg',
-             *BAD_INPUT, '        ok 1 4 KiB', '        ok 2 64 KiB']
+             *ALLOC_MMIO, '        ok 1 4 KiB', '        ok 2 64 KiB']
     log = kunit_log({'edu_map_sg': param})
     assert complete(log) is None
     owner, _ = matrix.ktap(log)
-    i = next(i for i, line in enumerate(log) if 'bad DMA mapping' in line)
+    i = next(i for i, line in enumerate(log) if 'dma_alloc_attrs' in line)
     assert owner[i] == 'dma_mapping_pci.edu_map_sg', owner[i]
     why = complete(log[:next(i for i, line in enumerate(log)
                              if '64 KiB' in line) + 1])
