@@ -13,6 +13,7 @@ arch=$(machine_arch "$machine")
 note "building the $arch kernel ($(kunit_out "$arch"))"
 "$TOP/scripts/build.sh" "$arch" >"$BUILD/build.log" 2>&1 ||
 	{ tail -40 "$BUILD/build.log"; die "build failed (build/build.log)"; }
+mkdir -p "$RESULTS"
 python3 "$TOP/scripts/matrix.py" --results "$RESULTS" run "$machine" \
 	>"$RESULTS/$machine.checks" || true
 echo
