@@ -10,17 +10,20 @@ S := scripts
 help:
 	@echo "make run       build the patched kernel, boot it on the iommu-strict"
 	@echo "               machine, report the DMA paths exercised (MACHINE=name)"
-	@echo "make check     setup + build + lint + every machine of the matrix"
+	@echo "make check     setup + build + lint + the machines of the matrix"
+	@echo "               (all but those of the \"all\" tier: arm-lpae)"
 	@echo "make mutants   mutation testing: apply each mutant of mutants/, rebuild, boot"
 	@echo "               its machines; the suite must kill all (MUTANTS=\"NN-name ...\")"
-	@echo "make check-all make check, then make mutants"
+	@echo "make check-all make check on every machine (TIER=all: also the arm"
+	@echo "               kernel and arm-lpae), then make mutants"
 	@echo "make tree      build/linux: base commit (tag base) + one commit per patch"
 	@echo "make export    write base..HEAD of build/linux back to patches/"
-	@echo "make build     build the KUnit kernels (ARCHS=\"x86_64 arm64\")"
+	@echo "make build     build the KUnit kernels (ARCHS=\"x86_64 arm64\"; TIER=all: + arm)"
 	@echo "make lint      checkpatch, kernel-doc, sparse and W=1 on the series"
 	@echo "make xbuild    compile the touched objects for Xen, KMSAN, um, arm, arm64, ppc64"
 	@echo "make bisect    build after each patch; name the first that breaks"
-	@echo "make matrix    boot the built kernel on MACHINES (default: all)"
+	@echo "make matrix    boot the built kernels on MACHINES (default: those of"
+	@echo "               make check; TIER=all: every machine)"
 
 run:
 	@$(S)/run.sh
@@ -29,8 +32,10 @@ check:
 	@$(S)/check.sh
 
 # Mutants need a green suite: a case that already fails proves nothing.
+# TIER=all: every machine, also those of the "all" tier (machines/*.conf
+# "tier: all") and the kernels they need (scripts/lib.sh).
 check-all:
-	@$(S)/check.sh && $(S)/mutants.sh
+	@TIER=all $(S)/check.sh && $(S)/mutants.sh
 
 mutants:
 	@$(S)/deps.sh && $(S)/mutants.sh $(MUTANTS)
@@ -53,9 +58,8 @@ xbuild:
 bisect:
 	@$(S)/bisect.sh
 
-MACHINES ?= $(filter-out common,$(basename $(notdir $(wildcard machines/*.conf))))
 matrix:
-	@python3 $(S)/matrix.py run $(MACHINES)
+	@. $(S)/lib.sh && python3 $(S)/matrix.py run $${MACHINES:-$$(tier_machines)}
 
 clean:
 	rm -rf build/kunit build/kunit-* build/results build/bisect build/lint-base build/xbuild

@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$TREE/.git" ] || die "no build/linux: run 'make tree' first"
+[ -e "$TREE/.git" ] || die "no kernel tree $TREE: run 'make tree' first"
 mkdir -p "$CCACHE_DIR"
 cd "$TREE"
 for arch in "${@:-x86_64}"; do

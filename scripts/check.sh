@@ -1,10 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The tests: set up, build, lint, and boot every machine of the matrix.
+# The tests: set up, build, lint, and boot the machines of the matrix:
+# those of the default tier (make check), or with TIER=all every machine
+# and the kernels they need (make check-all; see lib.sh).
 # Prints one PASS/FAIL/SKIP line a check and ends with "N passed, N failed".
 # Every step's exit status is a check of its own.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+case $TIER in
+check | all) ;;
+*) die "unknown TIER=$TIER (check: make check; all: make check-all)" ;;
+esac
 
 # Nothing an earlier run left may be read as a result of this one.
 rm -rf -- "$RESULTS"
@@ -48,7 +54,7 @@ for arch in $ARCHS; do
 	fi
 done
 machines=
-for m in ${MACHINES:-$(cd "$MACHINE_DIR" && ls *.conf | sed 's/\.conf$//' | grep -vx common)}; do
+for m in ${MACHINES:-$(tier_machines)}; do
 	if [ "$m" = common ]; then
 		echo "FAIL $m/config  [machines/common.conf is what every machine has, not a machine]" | record
 	elif [ -f "$MACHINE_DIR/$m.conf" ]; then

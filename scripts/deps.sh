@@ -7,10 +7,10 @@ set -euo pipefail
 pkgs=(gcc make flex bison bc libelf-dev libssl-dev sparse ccache cpio
       busybox-static xz-utils python3 python3-ply python3-git git perl kmod rsync
       qemu-system-x86 qemu-system-data
-      # the arm64 machines of the matrix
-      gcc-aarch64-linux-gnu qemu-system-arm
+      # the arm64 machines of the matrix, and arm-lpae (32-bit arm)
+      gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-system-arm
       # compile coverage (scripts/xbuild.sh): 32-bit arm, powerpc64, KMSAN
-      gcc-arm-linux-gnueabihf gcc-powerpc64le-linux-gnu clang)
+      gcc-powerpc64le-linux-gnu clang)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -10,11 +10,22 @@ BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/build
-TREE=$BUILD/linux
+# The kernel tree the scripts build and boot; TREE=... overrides it (a
+# worktree of build/linux, say, while someone rewrites build/linux).
+TREE=${TREE:-$BUILD/linux}
 KUNIT_OUT=$BUILD/kunit
 KUNITCONFIG=$TOP/kunit/dma.kunitconfig
+# The tier of a run: "check" (make check) boots the machines of the
+# default tier, "all" (make check-all) every machine, including those whose
+# file says "tier: all" (slow, or a kernel of their own: arm-lpae).
+TIER=${TIER:-check}
 # Architectures of the matrix: one KUnit kernel each (scripts/build.sh).
-ARCHS=${ARCHS:-x86_64 arm64}
+# The 32-bit arm kernel only boots arm-lpae, a machine of the "all" tier.
+if [ "$TIER" = all ]; then
+	ARCHS=${ARCHS:-x86_64 arm64 arm}
+else
+	ARCHS=${ARCHS:-x86_64 arm64}
+fi
 MACHINE_DIR=$TOP/machines
 RESULTS=$BUILD/results
 
@@ -50,6 +61,24 @@ cross_prefix() {
 machine_arch() {
 	sed -n 's/^arch:[[:space:]]*//p' "$MACHINE_DIR/$1.conf" | tail -1 |
 		grep . || echo x86_64
+}
+
+# machine_tier MACHINE: the "tier:" of machines/MACHINE.conf (default check).
+machine_tier() {
+	sed -n 's/^tier:[[:space:]]*//p' "$MACHINE_DIR/$1.conf" | tail -1 |
+		grep . || echo check
+}
+
+# tier_machines: the machines of the run's $TIER, one a line: every machine
+# for "all", those without "tier: all" otherwise (a misspelt tier stays in,
+# and matrix.py fails the machine for it).
+tier_machines() {
+	local m
+	for m in $(cd "$MACHINE_DIR" && ls *.conf | sed 's/\.conf$//' | grep -vx common); do
+		if [ "$TIER" = all ] || [ "$(machine_tier "$m")" != all ]; then
+			echo "$m"
+		fi
+	done
 }
 
 kunit_py() {

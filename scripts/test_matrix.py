@@ -10,6 +10,7 @@ python3 scripts/test_matrix.py (check.sh runs it as harness/selftest).
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
@@ -313,6 +314,9 @@ def test_conf():
                 f.write('# devices\nqemu: -smp 2\n')
             for body, err in (('qemu: -machine q35\n', None),
                               ('arch: arm64\n', None),
+                              ('tier: all\n', None),
+                              ('tier: check\n', None),
+                              ('tier: nightly\n', 'unknown tier "nightly"'),
                               ('expect: x\nexpext: y\n',
                                'unknown key "expext"'),
                               ('just a line\n', 'unknown key'),
@@ -331,6 +335,49 @@ def test_conf():
                     raise AssertionError(name)
                 except matrix.ConfigError:
                     pass
+        finally:
+            matrix.MACHINES = saved
+
+
+def test_tiers():
+    """make check boots the machines without "tier: all", make check-all
+    (TIER=all) every machine: lib.sh's tier_machines agrees with the
+    tiers matrix.py reads."""
+    lib = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lib.sh')
+    names = sorted(n[:-5] for n in os.listdir(matrix.MACHINES)
+                   if n.endswith('.conf') and n != 'common.conf')
+    tier = {n: (matrix.read_conf(n)['tier'] or ['check'])[-1] for n in names}
+    for run, want in (('check', [n for n in names if tier[n] != 'all']),
+                      ('all', names)):
+        env = dict(os.environ, TIER=run)
+        out = subprocess.run(['bash', '-c', f'. "{lib}" && tier_machines'],
+                             env=env, capture_output=True, text=True,
+                             check=True).stdout.split()
+        assert sorted(out) == want, (run, out, want)
+
+
+def test_runs_somewhere():
+    """A case that passes on no machine of the run fails, unless a machine
+    of the "all" tier that is not in the run must pass it."""
+    saved = matrix.MACHINES
+    with tempfile.TemporaryDirectory() as d:
+        matrix.MACHINES = d
+        try:
+            for name, body in (('common', ''),
+                               ('a', 'must-pass: s.hw_*\n'),
+                               ('late', 'tier: all\nmust-pass: s.*high*\n')):
+                with open(os.path.join(d, name + '.conf'), 'w') as f:
+                    f.write(body)
+            seen = {'s.x': {'PASS', 'SKIP'}, 's.highmem': {'SKIP'},
+                    's.hw_only': {'SKIP'}, 's.broken': {'FAIL', 'SKIP'}}
+            got = {w: s for s, w, _ in matrix.runs_somewhere(seen, ['a', 'b'])}
+            w = 'matrix/runs-somewhere: s.'
+            assert got == {w + 'x': 'PASS', w + 'highmem': 'SKIP',
+                           w + 'hw_only': 'FAIL', w + 'broken': 'FAIL'}, got
+            # make check-all: the "all" machine ran, and its case must pass
+            got = {w: s for s, w, _ in
+                   matrix.runs_somewhere(seen, ['a', 'late'])}
+            assert got[w + 'highmem'] == 'FAIL', got
         finally:
             matrix.MACHINES = saved
 
