@@ -77,17 +77,21 @@ DETECTORS = [(kind, re.compile(rx)) for kind, rx in (
      r'kernel BUG at'),
     ('dma-debug error', r'WARNING: .* at (\S*/)?kernel/dma/debug\.c:'),
     ('IOMMU fault', r'DMAR: \[DMA (Read|Write)|fault from EP|'
-     r'arm-smmu-v3 .*: event 0x[0-9a-f]+ received'),
+     r'arm-smmu-v3 .*: event 0x[0-9a-f]+ received|'
+     r'Event logged \[IO_PAGE_FAULT'),
     ('QEMU error', r'qemu: hardware error'),
     ('BUG', r'BUG:'),
     ('WARNING', r'WARNING:'),
 )]
 WARN_LINE = re.compile(r'WARNING: CPU: \d+ PID: \d+ at ')
 CUT_HERE = '[ cut here ]'
-# An IOMMU fault is allowed only on a page a case announced beforehand.
-# SMMUv3 prints an event as raw words; the third holds the input address.
+# An IOMMU fault is allowed only on a page a case announced beforehand,
+# in that case (or the next one: the IOMMU driver reports from its
+# interrupt thread, maybe after the case ended). SMMUv3 prints an event as
+# raw words; the third holds the input address.
 FAULT_EXPECTED = re.compile(r'expect an IOMMU write fault at (0x[0-9a-f]+)')
-FAULT_ADDR = re.compile(r'(?:fault addr|fault from EP \d+ at) (0x[0-9a-f]+)')
+FAULT_ADDR = re.compile(r'(?:fault addr|fault from EP \d+ at|'
+                        r'IO_PAGE_FAULT .*address=) ?(0x[0-9a-f]+)')
 SMMU_EVENT = re.compile(r'arm-smmu-v3 .*: event 0x[0-9a-f]+ received')
 SMMU_WORD = re.compile(r'arm-smmu-v3 .*:\s+(0x[0-9a-f]{16})\s*$')
 # A dma-debug report (a WARNING in kernel/dma/debug.c) is allowed only in
@@ -295,11 +299,15 @@ def problems(log, allowed):
     """[(kind, line, case)] for the kernel log lines that fail a run: see
     DETECTORS. allowed: expected_warnings()."""
     owner, _ = ktap(log)
-    pages, debug_pending, out = set(), [], []
+    debug_pending, out = [], []
+    pages = {}          # announced page -> [announcing case, next case]
     for i, line in enumerate(log):
+        for who in pages.values():
+            if owner[i] and owner[i] != who[0] and who[1] is None:
+                who[1] = owner[i]
         m = FAULT_EXPECTED.search(line)
         if m:
-            pages.add(int(m.group(1), 16) >> 12)
+            pages[int(m.group(1), 16) >> 12] = [owner[i], None]
         m = DEBUG_EXPECTED.search(line)
         if m:
             debug_pending.append((owner[i], m.group(1)))
@@ -316,7 +324,8 @@ def problems(log, allowed):
                 continue
         elif kind == 'IOMMU fault':
             addr = fault_addr(log, i)
-            if addr is not None and addr >> 12 in pages:
+            who = pages.get(addr >> 12) if addr is not None else None
+            if who and owner[i] in (who[0], who[1]):
                 continue
         elif kind == 'WARNING' and WARN_LINE.search(line) and owner[i]:
             text = warning_text(log, i)
