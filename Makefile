@@ -35,7 +35,7 @@ check:
 # TIER=all: every machine, also those of the "all" tier (machines/*.conf
 # "tier: all") and the kernels they need (scripts/lib.sh).
 check-all:
-	@TIER=all $(S)/check.sh && $(S)/mutants.sh
+	@TIER=all $(S)/check.sh && MUTANTS_BASELINE=$(CURDIR)/build/results $(S)/mutants.sh
 
 mutants:
 	@$(S)/deps.sh && $(S)/mutants.sh $(MUTANTS)

@@ -203,6 +203,66 @@ fi
 mkdir -p "$OUT"
 lines=$OUT/mutants.txt
 : >"$lines"
+
+# The baseline: the clean kernels on every machine the mutants name. A
+# named case must pass there, or its failure with the mutant proves
+# nothing. make check-all passes the results of the make check it has just
+# run (and that passed) as MUTANTS_BASELINE; otherwise boot them here.
+baseline=${MUTANTS_BASELINE:-}
+if [ -z "$baseline" ]; then
+	baseline=$OUT/baseline
+	rm -rf -- "$baseline"
+	mkdir -p "$baseline"
+	bmachines=
+	for f in "${files[@]}"; do
+		for m in $(field "$f" machines | tr , ' '); do
+			[ -f "$MACHINE_DIR/$m.conf" ] && bmachines=$(add_word "$bmachines" "$m")
+		done
+	done
+	barchs=
+	for m in $bmachines; do
+		barchs=$(add_word "$barchs" "$(machine_arch "$m")")
+	done
+	for a in $barchs; do
+		note "baseline: building the clean $a kernel"
+		"$TOP/scripts/build.sh" "$a" >"$baseline/build-$a.log" 2>&1 ||
+			die "the clean $a kernel does not build: $baseline/build-$a.log"
+	done
+	for m in $bmachines; do
+		note "baseline: booting $m"
+		python3 "$TOP/scripts/matrix.py" --results "$baseline" run "$m" \
+			>"$baseline/matrix-$m.txt" 2>&1 ||
+			die "the clean kernel fails on $m: a mutant proves nothing there ($baseline/matrix-$m.txt)"
+	done
+fi
+[ -d "$baseline" ] || die "MUTANTS_BASELINE=$baseline: no such directory"
+
+# passed_in_baseline MACHINE CASE...: every named case passed there
+passed_in_baseline() {
+	python3 - "$baseline/$1.json" "${@:2}" <<'EOF2'
+import json
+import sys
+
+path, *want = sys.argv[1:]
+try:
+    with open(path) as f:
+        top = json.load(f)
+except (OSError, ValueError):
+    sys.exit(1)
+got = {}
+
+
+def walk(group, prefix):
+    for case in group.get('test_cases', []):
+        got[prefix + case.get('name', '')] = case.get('status')
+    for sub in group.get('sub_groups', []):
+        walk(sub, prefix + sub.get('name', '') + '.')
+
+
+walk(top, '')
+sys.exit(0 if all(got.get(c) == 'PASS' for c in want) else 1)
+EOF2
+}
 record() {  # record VERDICT NAME DETAIL
 	printf '%-12s %s  [%s]\n' "$1" "$2" "$3" | tee -a "$lines"
 }
@@ -240,6 +300,17 @@ for f in "${files[@]}"; do
 	if [ -n "$unknown" ]; then
 		record BROKEN "$name" "unknown machine(s):$unknown"
 		continue
+	fi
+	if [ "$killers" != crash ]; then
+		notpassed=
+		for m in $machines; do
+			# shellcheck disable=SC2086 # killers: one case a word
+			passed_in_baseline "$m" $killers || notpassed="$notpassed $m"
+		done
+		if [ -n "$notpassed" ]; then
+			record BROKEN "$name" "$killers does not pass without the mutant on:$notpassed"
+			continue
+		fi
 	fi
 
 	note "mutant $name: $what"
