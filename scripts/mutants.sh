@@ -238,28 +238,16 @@ fi
 [ -d "$baseline" ] || die "MUTANTS_BASELINE=$baseline: no such directory"
 
 # passed_in_baseline MACHINE CASE...: every named case passed there
+# (matrix.py reads the KUnit JSON)
 passed_in_baseline() {
-	python3 - "$baseline/$1.json" "${@:2}" <<'EOF2'
-import json
+	python3 - "$TOP/scripts" "$baseline" "$@" <<'EOF2'
 import sys
 
-path, *want = sys.argv[1:]
-try:
-    with open(path) as f:
-        top = json.load(f)
-except (OSError, ValueError):
-    sys.exit(1)
-got = {}
+scripts, results, machine, *want = sys.argv[1:]
+sys.path.insert(0, scripts)
+import matrix  # noqa: E402
 
-
-def walk(group, prefix):
-    for case in group.get('test_cases', []):
-        got[prefix + case.get('name', '')] = case.get('status')
-    for sub in group.get('sub_groups', []):
-        walk(sub, prefix + sub.get('name', '') + '.')
-
-
-walk(top, '')
+got = matrix.cases_of(results, machine)
 sys.exit(0 if all(got.get(c) == 'PASS' for c in want) else 1)
 EOF2
 }
