@@ -24,6 +24,7 @@ configs=(
 	# KMSAN needs clang: kmsan_handle_dma() and its callers
 	"x86_64-kmsan|x86_64|clang|defconfig|-e DEBUG_KERNEL -d KASAN -d KCSAN -e KMSAN -e VIRTIO -e VIRTIO_PCI|KMSAN|kernel/dma/ mm/kmsan/ drivers/virtio/virtio_ring.o"
 	# no DMA at all: the !CONFIG_HAS_DMA stubs, through a user of the API
+	"x86_64-noiommu|x86_64|gcc|defconfig|-d IOMMU_SUPPORT -d PCI_P2PDMA -e KUNIT -e DEBUG_FS -e DMA_MAPPING_KUNIT_TEST|!IOMMU_DMA !IOMMU_API !PCI_P2PDMA DMA_MAPPING_KUNIT_TEST|kernel/dma/ drivers/pci/"
 	"um-nodma|um|gcc|defconfig|-d UML_DMA_EMULATION -e VIRTIO_UML|!HAS_DMA VIRTIO_UML|drivers/virtio/virtio_ring.o lib/scatterlist.o"
 	# 32-bit with highmem and 64-bit physical addresses (LPAE)
 	"arm-highmem|arm|gcc|multi_v7_defconfig|-e HIGHMEM -e ARM_LPAE|HIGHMEM ARM_LPAE|kernel/dma/ arch/arm/mm/dma-mapping.o drivers/virtio/virtio_ring.o"
