@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: help run check check-all mutants tree export build lint xbuild bisect matrix report clean distclean
+.PHONY: help run check check-all mutants tree export build lint xbuild bisect matrix bench report clean distclean
 
 help:
 	@echo "make run       build the patched kernel, boot it on the iommu-strict"
@@ -24,6 +24,8 @@ help:
 	@echo "make bisect    build after each patch; name the first that breaks"
 	@echo "make matrix    boot the built kernels on MACHINES (default: those of"
 	@echo "               make check; TIER=all: every machine)"
+	@echo "make bench     the DMA map benchmark, base against series, side by side:"
+	@echo "               ratios in build/results/bench.txt (BENCH_ARGS=\"--reps 5\")"
 
 run:
 	@$(S)/run.sh
@@ -57,6 +59,9 @@ xbuild:
 
 bisect:
 	@$(S)/bisect.sh
+
+bench:
+	@$(S)/deps.sh && $(S)/tree.sh && python3 $(S)/bench.py $(BENCH_ARGS)
 
 matrix:
 	@. $(S)/lib.sh && python3 $(S)/matrix.py run $${MACHINES:-$$(tier_machines)}

@@ -90,6 +90,13 @@ if [ -n "$ready" ]; then
 	done
 	[ ${#run[@]} -eq 0 ] ||
 		checks matrix python3 "$TOP/scripts/matrix.py" --results "$RESULTS" run "${run[@]}"
+	# the guest userspace: the benchmark's TAP self-check (x86_64 machines)
+	case " $built " in
+	*" x86_64 "*)
+		step guest/initramfs "$TOP/scripts/initramfs.sh" x86_64 &&
+			checks guest python3 "$TOP/scripts/guest.py" check --results "$RESULTS" ;;
+	*) echo "FAIL guest  [no x86_64 kernel]" | record ;;
+	esac
 fi
 
 pass=$(grep -c '^PASS' "$lines")

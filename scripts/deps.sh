@@ -10,7 +10,19 @@ pkgs=(gcc make flex bison bc libelf-dev libssl-dev sparse ccache cpio
       # the arm64 machines of the matrix, and arm-lpae (32-bit arm)
       gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-system-arm
       # compile coverage (scripts/xbuild.sh): 32-bit arm, powerpc64, KMSAN
-      gcc-powerpc64le-linux-gnu clang)
+      gcc-powerpc64le-linux-gnu clang
+      # the guest userspace (scripts/initramfs.sh): static arm64 binaries;
+      # make bench's plot
+      libc6-dev-arm64-cross gnuplot-nox)
+
+# busybox-static of every guest architecture comes from the archive:
+# apt must know the foreign one
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	note "adding the arm64 architecture to dpkg (guest userspace)"
+	dpkg --add-architecture arm64
+	updated=1
+	apt-get update -qq
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

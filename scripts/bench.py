@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make bench: the DMA map benchmark on the base and on the series, side
+by side in one run.
+
+Builds non-debug kernels (kunit/bench.kunitconfig with the machine
+architecture's kunitconfig) of the base with the series' first benchmark
+patch alone (nanosecond results; the base cannot run the other modes) and
+of the whole series, boots each with the guest initramfs on the bench
+machines with the benchmark bound to edu, alternating base and series
+REPS times a machine, and prints medians and ratios:
+
+- series page and phys against base page, 4 KiB and 64 KiB, per machine;
+- iova, phys-n and sg for N ranges of 4 KiB, per IOMMU machine: the cost
+  of a range (map + unmap of the loop, divided by N).
+
+Writes build/results/bench.json (every measurement), bench.txt (the
+tables) and bench.png (gnuplot: cost per range against N, log-log).
+
+  bench.py [--reps N] [--machines M,...] [--no-build]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import guest  # noqa: E402
+import matrix  # noqa: E402
+
+TOP = matrix.TOP
+BUILD = os.path.join(TOP, 'build')
+RESULTS = os.path.join(BUILD, 'results')
+SERIES_TREE = os.path.join(BUILD, 'linux')
+BASE_TREE = os.path.join(BUILD, 'bench-base')
+BENCH_PATCH = 'dma-mapping: benchmark in nanoseconds'
+MACHINES = ['direct', 'swiotlb', 'iommu-strict', 'iommu-lazy',
+            'virtio-iommu', 'arm64-smmuv3']
+SIZES = [4096, 65536]
+NS = [1, 4, 16, 64, 256, 1024]
+SWEEP_MODES = ['iova', 'phys-n', 'sg']
+LINE = re.compile(r'BENCH mode=(\S+) n=(\d+) size=(\d+) map_ns=(\d+) '
+                  r'map_sd=(\d+) unmap_ns=(\d+) unmap_sd=(\d+) loops=(\d+)')
+
+
+def note(msg):
+    print('==> ' + msg, file=sys.stderr, flush=True)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def git(*args, tree=SERIES_TREE):
+    return subprocess.run(['git', '-C', tree] + list(args), check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def base_tree():
+    """build/bench-base: the base and the series' first benchmark patch."""
+    commit = git('log', '--format=%H', '--grep=^' + BENCH_PATCH, 'base..HEAD')
+    if not commit or '\n' in commit:
+        sys.exit(f'error: no single "{BENCH_PATCH}" commit in the series')
+    os.makedirs(os.path.join(BUILD, 'bench'), exist_ok=True)
+    if os.path.exists(BASE_TREE):
+        sh(['git', '-C', SERIES_TREE, 'worktree', 'remove', '--force',
+            BASE_TREE])
+    sh(['git', '-C', SERIES_TREE, 'worktree', 'add', '-q', '--detach',
+        BASE_TREE, 'base'])
+    sh(['git', '-C', BASE_TREE, '-c', 'user.name=bench',
+        '-c', 'user.email=bench@localhost', 'cherry-pick', commit],
+       stdout=subprocess.DEVNULL)
+
+
+def build(tree, arch, out):
+    cross = {'x86_64': '', 'arm64': 'aarch64-linux-gnu-'}[arch]
+    cmd = [sys.executable, os.path.join(tree, 'tools/testing/kunit/kunit.py'),
+           'build', '--arch=' + arch, '--build_dir=' + out,
+           '--kunitconfig=' + os.path.join(TOP, 'kunit/bench.kunitconfig'),
+           '--kunitconfig=' + os.path.join(TOP, 'kunit', arch + '.kunitconfig'),
+           '--jobs=' + str(os.cpu_count()),
+           '--make_options', f'CC=ccache {cross}gcc',
+           '--make_options', 'HOSTCC=ccache gcc']
+    if cross:
+        cmd.append('--cross_compile=' + cross)
+    note(f'building {out}')
+    sh(cmd, cwd=tree, stdout=subprocess.DEVNULL)
+
+
+def kernel_dir(which, arch):
+    return os.path.join(BUILD, 'bench', f'{which}-{arch}')
+
+
+def specs(which, machine):
+    s = [f'page:1:{size}' for size in SIZES]
+    if which == 'series':
+        s += [f'phys:1:{size}' for size in SIZES]
+        if machine != 'direct' and machine != 'swiotlb':
+            s += [f'{m}:{n}:4096' for n in NS for m in SWEEP_MODES]
+    return s
+
+
+def measure(which, machine, rep, results):
+    arch = matrix.arch_of(matrix.read_conf(machine))
+    status, out = guest.boot(machine, 'bench-run', specs(which, machine),
+                             kernel=kernel_dir(which, arch),
+                             results=os.path.join(results, 'bench-logs',
+                                                  f'{which}-{rep}'),
+                             timeout=900)
+    rows = []
+    for line in out:
+        m = LINE.search(line)
+        if m:
+            mode, n, size, mns, msd, uns, usd, loops = m.groups()
+            rows.append(dict(kernel=which, machine=machine, rep=rep,
+                             mode=mode, n=int(n), size=int(size),
+                             map_ns=int(mns), map_sd=int(msd),
+                             unmap_ns=int(uns), unmap_sd=int(usd),
+                             loops=int(loops)))
+        elif 'BENCH-FAIL' in line:
+            print(f'# {which} {machine}: {line}')
+    if status != 0 or len(rows) != len(specs(which, machine)):
+        sys.exit(f'error: {which} kernel on {machine}, repetition {rep}: '
+                 f'exit {status}, {len(rows)} of '
+                 f'{len(specs(which, machine))} measurements')
+    return rows
+
+
+def median(rows, **key):
+    v = [r['map_ns'] + r['unmap_ns'] for r in rows
+         if all(r[k] == x for k, x in key.items())]
+    return statistics.median(v) if v else None
+
+
+def report(rows, machines, reps):
+    out = []
+    out.append(f'DMA map benchmark, {datetime.date.today()}, '
+               f'{platform.node()} ({os.cpu_count()} CPUs), QEMU TCG; '
+               f'medians of {reps} alternations of base and series, '
+               'map + unmap of a loop in ns')
+    out.append('')
+    out.append('Old paths: series / base (dma_map_single(), "page"; '
+               'dma_map_phys(), "phys")')
+    out.append(f'{"machine":14} {"size":>6} {"base page":>10} '
+               f'{"series page":>12} {"ratio":>6} {"series phys":>12} '
+               f'{"ratio":>6}')
+    for m in machines:
+        for size in SIZES:
+            b = median(rows, kernel='base', machine=m, mode='page', size=size)
+            sp = median(rows, kernel='series', machine=m, mode='page',
+                        size=size)
+            ph = median(rows, kernel='series', machine=m, mode='phys',
+                        size=size)
+            out.append(f'{m:14} {size // 1024:>5}K {b:>10.0f} {sp:>12.0f} '
+                       f'{sp / b:>6.3f} {ph:>12.0f} {ph / b:>6.3f}')
+    out.append('')
+    out.append('Many ranges of 4 KiB (series): ns a range, map + unmap; '
+               'iova against phys-n and sg')
+    out.append(f'{"machine":14} {"N":>5} {"iova":>8} {"phys-n":>8} '
+               f'{"sg":>8} {"phys-n/iova":>12} {"iova/sg":>8}')
+    for m in machines:
+        if not any(r['machine'] == m and r['mode'] == 'iova' for r in rows):
+            continue
+        for n in NS:
+            c = {mode: median(rows, kernel='series', machine=m, mode=mode,
+                              n=n) / n for mode in SWEEP_MODES}
+            out.append(f'{m:14} {n:>5} {c["iova"]:>8.0f} '
+                       f'{c["phys-n"]:>8.0f} {c["sg"]:>8.0f} '
+                       f'{c["phys-n"] / c["iova"]:>12.2f} '
+                       f'{c["iova"] / c["sg"]:>8.2f}')
+    return '\n'.join(out) + '\n'
+
+
+def plot(rows, machines, results):
+    data = os.path.join(results, 'bench-sweep.dat')
+    series = []
+    with open(data, 'w') as f:
+        for m in machines:
+            for mode in SWEEP_MODES:
+                pts = [(n, median(rows, kernel='series', machine=m,
+                                  mode=mode, n=n)) for n in NS]
+                if any(v is None for _, v in pts):
+                    continue
+                f.write(f'# {m} {mode}\n')
+                for n, v in pts:
+                    f.write(f'{n} {v / n}\n')
+                f.write('\n\n')
+                series.append(f'{m} {mode}')
+    if not series:
+        return
+    plots = ', '.join(f"'{data}' index {i} with linespoints title '{t}'"
+                      for i, t in enumerate(series))
+    script = (f"set terminal png size 1200,800\n"
+              f"set output '{os.path.join(results, 'bench.png')}'\n"
+              "set logscale xy\nset xlabel 'ranges of 4 KiB (N)'\n"
+              "set ylabel 'ns a range (map + unmap)'\n"
+              "set key outside right\nset grid\n"
+              f"plot {plots}\n")
+    subprocess.run(['gnuplot'], input=script, text=True, check=True)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--reps', type=int, default=5)
+    p.add_argument('--machines', default=','.join(MACHINES))
+    p.add_argument('--no-build', action='store_true',
+                   help='use the kernels and initramfs built before')
+    o = p.parse_args()
+    machines = o.machines.split(',')
+    for m in machines:
+        matrix.read_conf(m)
+    arches = sorted({matrix.arch_of(matrix.read_conf(m)) for m in machines})
+    if not o.no_build:
+        base_tree()
+        for arch in arches:
+            build(BASE_TREE, arch, kernel_dir('base', arch))
+            build(SERIES_TREE, arch, kernel_dir('series', arch))
+        sh([os.path.join(TOP, 'scripts/initramfs.sh')] + arches)
+    os.makedirs(RESULTS, exist_ok=True)
+    for f in ('bench.json', 'bench.txt', 'bench.png'):
+        if os.path.exists(os.path.join(RESULTS, f)):
+            os.remove(os.path.join(RESULTS, f))
+    rows = []
+    for m in machines:
+        for rep in range(1, o.reps + 1):
+            # alternate which kernel goes first
+            order = ['base', 'series'] if rep % 2 else ['series', 'base']
+            for which in order:
+                note(f'{m}: {which}, repetition {rep} of {o.reps}')
+                rows += measure(which, m, rep, RESULTS)
+    with open(os.path.join(RESULTS, 'bench.json'), 'w') as f:
+        json.dump(dict(date=str(datetime.date.today()),
+                       host=platform.node(), reps=o.reps,
+                       machines=machines, rows=rows), f, indent=1)
+    text = report(rows, machines, o.reps)
+    with open(os.path.join(RESULTS, 'bench.txt'), 'w') as f:
+        f.write(text)
+    plot(rows, machines, RESULTS)
+    print(text, end='')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
