@@ -46,7 +46,11 @@ SIZES = [4096, 65536]
 NS = [1, 4, 16, 64, 256, 1024]
 SWEEP_MODES = ['iova', 'phys-n', 'sg']
 LINE = re.compile(r'BENCH mode=(\S+) n=(\d+) size=(\d+) map_ns=(\d+) '
-                  r'map_sd=(\d+) unmap_ns=(\d+) unmap_sd=(\d+) loops=(\d+)')
+                  r'map_sd=(\d+) unmap_ns=(\d+) unmap_sd=(\d+) loops=(\d+) '
+                  r'flags=(\d+)')
+USED_IOVA = 1       # DMA_MAP_BENCH_USED_IOVA
+IOMMU_MACHINES = {'iommu-strict', 'iommu-lazy', 'virtio-iommu', 'amd-iommu',
+                  'arm64-smmuv3'}
 
 
 def note(msg):
@@ -101,7 +105,7 @@ def specs(which, machine):
     s = [f'page:1:{size}' for size in SIZES]
     if which == 'series':
         s += [f'phys:1:{size}' for size in SIZES]
-        if machine != 'direct' and machine != 'swiotlb':
+        if machine in IOMMU_MACHINES:
             s += [f'{m}:{n}:4096' for n in NS for m in SWEEP_MODES]
     return s
 
@@ -117,12 +121,18 @@ def measure(which, machine, rep, results):
     for line in out:
         m = LINE.search(line)
         if m:
-            mode, n, size, mns, msd, uns, usd, loops = m.groups()
+            mode, n, size, mns, msd, uns, usd, loops, flags = m.groups()
+            if int(loops) == 0 or int(mns) == 0:
+                sys.exit(f'error: {which} kernel on {machine}: no loop '
+                         f'measured for {line}')
+            if mode == 'iova' and not int(flags) & USED_IOVA:
+                sys.exit(f'error: {which} kernel on {machine}: mode iova '
+                         f'did not use IOVA space: {line}')
             rows.append(dict(kernel=which, machine=machine, rep=rep,
                              mode=mode, n=int(n), size=int(size),
                              map_ns=int(mns), map_sd=int(msd),
                              unmap_ns=int(uns), unmap_sd=int(usd),
-                             loops=int(loops)))
+                             loops=int(loops), flags=int(flags)))
         elif 'BENCH-FAIL' in line:
             print(f'# {which} {machine}: {line}')
     if status != 0 or len(rows) != len(specs(which, machine)):
@@ -161,7 +171,8 @@ def report(rows, machines, reps):
                        f'{sp / b:>6.3f} {ph:>12.0f} {ph / b:>6.3f}')
     out.append('')
     out.append('Many ranges of 4 KiB (series): ns a range, map + unmap; '
-               'iova against phys-n and sg')
+               'phys-n/iova > 1: iova is faster than a dma_map_phys() a '
+               'range; iova/sg < 1: faster than dma_map_sg()')
     out.append(f'{"machine":14} {"N":>5} {"iova":>8} {"phys-n":>8} '
                f'{"sg":>8} {"phys-n/iova":>12} {"iova/sg":>8}')
     for m in machines:
@@ -207,7 +218,8 @@ def plot(rows, machines, results):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('--reps', type=int, default=5)
+    p.add_argument('--reps', type=int, default=5, choices=range(1, 101),
+                   metavar='N')
     p.add_argument('--machines', default=','.join(MACHINES))
     p.add_argument('--no-build', action='store_true',
                    help='use the kernels and initramfs built before')
@@ -221,7 +233,8 @@ def main():
         for arch in arches:
             build(BASE_TREE, arch, kernel_dir('base', arch))
             build(SERIES_TREE, arch, kernel_dir('series', arch))
-        sh([os.path.join(TOP, 'scripts/initramfs.sh')] + arches)
+        sh([os.path.join(TOP, 'scripts/initramfs.sh')] + arches,
+           env=dict(os.environ, TREE=SERIES_TREE))
     os.makedirs(RESULTS, exist_ok=True)
     for f in ('bench.json', 'bench.txt', 'bench.png'):
         if os.path.exists(os.path.join(RESULTS, f)):

@@ -43,9 +43,11 @@ ARCHES = {
 }
 EXIT = re.compile(r'GUEST-EXIT (\d+)')
 TAP = re.compile(r'^(ok|not ok) \d+ (.*)$')
-# make check: the TAP self-check on one machine with an IOMMU (IOVA mode
-# uses IOVA space) and one without (it falls back to dma_map_phys())
-CHECK_MACHINES = ['iommu-strict', 'direct']
+# make check: the TAP self-check on one machine with an IOMMU, where mode
+# IOVA must use IOVA space (1), and one without, where it must fall back
+# to dma_map_phys() (0)
+CHECK_MACHINES = {'iommu-strict': '1', 'direct': '0'}
+PLAN = re.compile(r'^1\.\.(\d+)$')
 
 
 def boot(machine, run, args, kernel=None, results=None, timeout=600):
@@ -60,7 +62,7 @@ def boot(machine, run, args, kernel=None, results=None, timeout=600):
     for f in (os.path.join(kernel, image), initrd):
         if not os.path.exists(f):
             raise matrix.ConfigError(f'{f} missing')
-    append = conf['kernel'] + ['kunit.enable=0', 'rdinit=/init',
+    append = conf['kernel'] + ['kunit.enable=0', 'rdinit=/init', 'panic=-1',
                                'guest.run=' + run, console]
     if args:
         append.append('guest.args=' + ','.join(args))
@@ -102,17 +104,21 @@ def boot(machine, run, args, kernel=None, results=None, timeout=600):
     if status is None:
         print(f'# {machine}: the guest reported no exit status (see {log})')
         status = 1
-    elif bad:
+    elif 'GUEST-DMESG-END' not in out:
+        # the run's kernel messages were kept off the console for it
+        print(f'# {machine}: the guest printed no kernel log (see {log})')
+        status = 1
+    elif bad or timed_out:
         status = 1
     return status, out
 
 
 def cmd_check(opts):
     failed = 0
-    for machine in CHECK_MACHINES:
+    for machine, has_iova in CHECK_MACHINES.items():
         name = f'guest/{machine}/bench-check'
         try:
-            status, out = boot(machine, 'bench-check', [],
+            status, out = boot(machine, 'bench-check', [has_iova],
                                results=opts.results)
         except matrix.ConfigError as e:
             print(f'FAIL {name}  [{e}]')
@@ -123,7 +129,11 @@ def cmd_check(opts):
             if m:
                 print(f'{"PASS" if m.group(1) == "ok" else "FAIL"} '
                       f'{name}: {m.group(2)}')
-        if not any(TAP.match(line) for line in out):
+        # every result the plan announces, or a line went missing
+        plan = [int(m.group(1)) for m in map(PLAN.match, out) if m]
+        results = sum(1 for line in out if TAP.match(line))
+        if len(plan) != 1 or plan[0] != results or not results:
+            print(f'FAIL {name}/plan  [plan {plan}, {results} results]')
             status = status or 1
         print(f'{"PASS" if status == 0 else "FAIL"} {name}'
               + ('' if status == 0 else f'  [exit {status}]'))
