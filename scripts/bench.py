@@ -49,6 +49,15 @@ LINE = re.compile(r'BENCH mode=(\S+) n=(\d+) size=(\d+) map_ns=(\d+) '
                   r'map_sd=(\d+) unmap_ns=(\d+) unmap_sd=(\d+) loops=(\d+) '
                   r'flags=(\d+)')
 USED_IOVA = 1       # DMA_MAP_BENCH_USED_IOVA
+# Two clocks. "tcg": the guest's clock is the host's, so a result is what
+# QEMU's TCG takes, emulated IOMMUs included, and varies with the host.
+# "icount": QEMU counts the guest's instructions and its clock advances
+# 1 ns an instruction (one vCPU, as icount needs): a result is the
+# instructions the guest ran, device emulation free; the same kernel gives
+# the same count within a fraction of a percent, which is what a target
+# of 2 % needs. icount runs the old paths and the sweep at N = 64 only.
+CLOCKS = {'tcg': [], 'icount': ['-icount', 'shift=0,sleep=off', '-smp', '1']}
+ICOUNT_N = 64
 IOMMU_MACHINES = {'iommu-strict', 'iommu-lazy', 'virtio-iommu', 'amd-iommu',
                   'arm64-smmuv3'}
 
@@ -101,22 +110,23 @@ def kernel_dir(which, arch):
     return os.path.join(BUILD, 'bench', f'{which}-{arch}')
 
 
-def specs(which, machine):
+def specs(which, machine, clock):
     s = [f'page:1:{size}' for size in SIZES]
     if which == 'series':
         s += [f'phys:1:{size}' for size in SIZES]
         if machine in IOMMU_MACHINES:
-            s += [f'{m}:{n}:4096' for n in NS for m in SWEEP_MODES]
+            ns = NS if clock == 'tcg' else [ICOUNT_N]
+            s += [f'{m}:{n}:4096' for n in ns for m in SWEEP_MODES]
     return s
 
 
-def measure(which, machine, rep, results):
+def measure(which, machine, rep, results, clock):
     arch = matrix.arch_of(matrix.read_conf(machine))
-    status, out = guest.boot(machine, 'bench-run', specs(which, machine),
-                             kernel=kernel_dir(which, arch),
-                             results=os.path.join(results, 'bench-logs',
-                                                  f'{which}-{rep}'),
-                             timeout=900)
+    spec = specs(which, machine, clock)
+    logs = os.path.join(results, 'bench-logs', f'{which}-{clock}-{rep}')
+    status, out = guest.boot(machine, 'bench-run', spec,
+                             kernel=kernel_dir(which, arch), results=logs,
+                             timeout=900, qemu_args=CLOCKS[clock])
     rows = []
     for line in out:
         m = LINE.search(line)
@@ -129,16 +139,16 @@ def measure(which, machine, rep, results):
                 sys.exit(f'error: {which} kernel on {machine}: mode iova '
                          f'did not use IOVA space: {line}')
             rows.append(dict(kernel=which, machine=machine, rep=rep,
-                             mode=mode, n=int(n), size=int(size),
+                             clock=clock, mode=mode, n=int(n), size=int(size),
                              map_ns=int(mns), map_sd=int(msd),
                              unmap_ns=int(uns), unmap_sd=int(usd),
                              loops=int(loops), flags=int(flags)))
         elif 'BENCH-FAIL' in line:
             print(f'# {which} {machine}: {line}')
-    if status != 0 or len(rows) != len(specs(which, machine)):
-        sys.exit(f'error: {which} kernel on {machine}, repetition {rep}: '
-                 f'exit {status}, {len(rows)} of '
-                 f'{len(specs(which, machine))} measurements')
+    if status != 0 or len(rows) != len(spec):
+        sys.exit(f'error: {which} kernel on {machine}, clock {clock}, '
+                 f'repetition {rep}: exit {status}, {len(rows)} of '
+                 f'{len(spec)} measurements (see {logs})')
     return rows
 
 
@@ -148,7 +158,34 @@ def median(rows, **key):
     return statistics.median(v) if v else None
 
 
+def old_paths(rows, machines, clock):
+    out = [f'{"machine":14} {"size":>6} {"base page":>10} '
+           f'{"series page":>12} {"ratio":>6} {"series phys":>12} '
+           f'{"ratio":>6}']
+    for m in machines:
+        for size in SIZES:
+            b, sp, ph = (median(rows, kernel=k, machine=m, mode=mode,
+                                size=size, clock=clock)
+                         for k, mode in (('base', 'page'), ('series', 'page'),
+                                         ('series', 'phys')))
+            out.append(f'{m:14} {size // 1024:>5}K {b:>10.0f} {sp:>12.0f} '
+                       f'{sp / b:>6.3f} {ph:>12.0f} {ph / b:>6.3f}')
+    return out
+
+
+def sweep_line(rows, m, n, clock):
+    c = {mode: median(rows, kernel='series', machine=m, mode=mode, n=n,
+                      clock=clock) / n for mode in SWEEP_MODES}
+    return (f'{m:14} {n:>5} {c["iova"]:>8.0f} {c["phys-n"]:>8.0f} '
+            f'{c["sg"]:>8.0f} {c["phys-n"] / c["iova"]:>12.2f} '
+            f'{c["iova"] / c["sg"]:>8.2f}')
+
+
 def report(rows, machines, reps):
+    sweep_head = (f'{"machine":14} {"N":>5} {"iova":>8} {"phys-n":>8} '
+                  f'{"sg":>8} {"phys-n/iova":>12} {"iova/sg":>8}')
+    swept = [m for m in machines
+             if any(r['machine'] == m and r['mode'] == 'iova' for r in rows)]
     out = []
     out.append(f'DMA map benchmark, {datetime.date.today()}, '
                f'{platform.node()} ({os.cpu_count()} CPUs), QEMU TCG; '
@@ -157,34 +194,20 @@ def report(rows, machines, reps):
     out.append('')
     out.append('Old paths: series / base (dma_map_single(), "page"; '
                'dma_map_phys(), "phys")')
-    out.append(f'{"machine":14} {"size":>6} {"base page":>10} '
-               f'{"series page":>12} {"ratio":>6} {"series phys":>12} '
-               f'{"ratio":>6}')
-    for m in machines:
-        for size in SIZES:
-            b = median(rows, kernel='base', machine=m, mode='page', size=size)
-            sp = median(rows, kernel='series', machine=m, mode='page',
-                        size=size)
-            ph = median(rows, kernel='series', machine=m, mode='phys',
-                        size=size)
-            out.append(f'{m:14} {size // 1024:>5}K {b:>10.0f} {sp:>12.0f} '
-                       f'{sp / b:>6.3f} {ph:>12.0f} {ph / b:>6.3f}')
+    out += old_paths(rows, machines, 'tcg')
     out.append('')
     out.append('Many ranges of 4 KiB (series): ns a range, map + unmap; '
                'phys-n/iova > 1: iova is faster than a dma_map_phys() a '
                'range; iova/sg < 1: faster than dma_map_sg()')
-    out.append(f'{"machine":14} {"N":>5} {"iova":>8} {"phys-n":>8} '
-               f'{"sg":>8} {"phys-n/iova":>12} {"iova/sg":>8}')
-    for m in machines:
-        if not any(r['machine'] == m and r['mode'] == 'iova' for r in rows):
-            continue
-        for n in NS:
-            c = {mode: median(rows, kernel='series', machine=m, mode=mode,
-                              n=n) / n for mode in SWEEP_MODES}
-            out.append(f'{m:14} {n:>5} {c["iova"]:>8.0f} '
-                       f'{c["phys-n"]:>8.0f} {c["sg"]:>8.0f} '
-                       f'{c["phys-n"] / c["iova"]:>12.2f} '
-                       f'{c["iova"] / c["sg"]:>8.2f}')
+    out.append(sweep_head)
+    out += [sweep_line(rows, m, n, 'tcg') for m in swept for n in NS]
+    out.append('')
+    out.append('Instructions (QEMU -icount shift=0: the guest clock counts '
+               'its instructions, device emulation free), same medians')
+    out += old_paths(rows, machines, 'icount')
+    out.append('')
+    out.append(sweep_head)
+    out += [sweep_line(rows, m, ICOUNT_N, 'icount') for m in swept]
     return '\n'.join(out) + '\n'
 
 
@@ -195,7 +218,7 @@ def plot(rows, machines, results):
         for m in machines:
             for mode in SWEEP_MODES:
                 pts = [(n, median(rows, kernel='series', machine=m,
-                                  mode=mode, n=n)) for n in NS]
+                                  mode=mode, n=n, clock='tcg')) for n in NS]
                 if any(v is None for _, v in pts):
                     continue
                 f.write(f'# {m} {mode}\n')
@@ -241,12 +264,14 @@ def main():
             os.remove(os.path.join(RESULTS, f))
     rows = []
     for m in machines:
-        for rep in range(1, o.reps + 1):
-            # alternate which kernel goes first
-            order = ['base', 'series'] if rep % 2 else ['series', 'base']
-            for which in order:
-                note(f'{m}: {which}, repetition {rep} of {o.reps}')
-                rows += measure(which, m, rep, RESULTS)
+        for clock in CLOCKS:
+            for rep in range(1, o.reps + 1):
+                # alternate which kernel goes first
+                order = ['base', 'series'] if rep % 2 else ['series', 'base']
+                for which in order:
+                    note(f'{m}: {which}, clock {clock}, repetition {rep} '
+                         f'of {o.reps}')
+                    rows += measure(which, m, rep, RESULTS, clock)
     with open(os.path.join(RESULTS, 'bench.json'), 'w') as f:
         json.dump(dict(date=str(datetime.date.today()),
                        host=platform.node(), reps=o.reps,

@@ -50,8 +50,10 @@ CHECK_MACHINES = {'iommu-strict': '1', 'direct': '0'}
 PLAN = re.compile(r'^1\.\.(\d+)$')
 
 
-def boot(machine, run, args, kernel=None, results=None, timeout=600):
-    """(exit status, output lines of the guest) of one boot."""
+def boot(machine, run, args, kernel=None, results=None, timeout=600,
+         qemu_args=()):
+    """(exit status, output lines of the guest) of one boot; qemu_args
+    come last, after the machine's own."""
     conf = matrix.read_conf(machine)
     arch = matrix.arch_of(conf)
     if arch not in ARCHES:
@@ -72,6 +74,7 @@ def boot(machine, run, args, kernel=None, results=None, timeout=600):
            '-serial', 'stdio'] + extra
     for a in conf['qemu']:
         cmd += shlex.split(a)
+    cmd += list(qemu_args)
     results = results or os.path.join(matrix.TOP, 'build', 'results')
     os.makedirs(results, exist_ok=True)
     log = os.path.join(results, f'guest-{machine}-{run}.log')
